@@ -1,0 +1,169 @@
+package answers
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/prompt"
+	"github.com/fwgen/fwgen/internal/render"
+)
+
+// Resolver settles every question of a template: a given answer is checked,
+// a missing one is asked (when interactive) or takes its default.
+type Resolver struct {
+	Template *manifest.Template
+	Engine   *render.Engine
+	Prompter prompt.Prompter // nil when not interactive
+	// Base is data every default and condition sees besides earlier answers
+	// (the "fwgen" map).
+	Base map[string]any
+}
+
+// Resolve returns the typed answers in question order. Keys of given that
+// are not questions are the caller's to reject.
+func (r *Resolver) Resolve(given Set) (map[string]any, error) {
+	out := map[string]any{}
+	data := map[string]any{}
+	for k, v := range r.Base {
+		data[k] = v
+	}
+	for i := range r.Template.Questions {
+		q := &r.Template.Questions[i]
+		v, err := r.one(q, given, data)
+		if err != nil {
+			return nil, err
+		}
+		out[q.Key] = v
+		data[q.Key] = v
+	}
+	return out, nil
+}
+
+func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (any, error) {
+	if raw, ok := given[q.Key]; ok {
+		v, err := Coerce(q, raw)
+		if err != nil {
+			return nil, err
+		}
+		return v, Check(q, v, r.Template.ReservedNames)
+	}
+	def, err := r.Default(q, data)
+	if err != nil {
+		return nil, err
+	}
+	asked := r.Prompter != nil
+	if asked && q.When != "" {
+		asked, err = r.Engine.True(fmt.Sprintf("%s question %q when", r.Template.Source, q.Key), q.When, data)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !asked {
+		// A default that fails its own checks is the template's fault, but
+		// the message still names the key so the user can --set it.
+		return def, Check(q, def, r.Template.ReservedNames)
+	}
+	return r.ask(q, def)
+}
+
+// Default renders a question's default over the answers so far.
+func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, error) {
+	node := q.Default
+	var raw any
+	switch node.Kind {
+	case 0:
+		switch q.Type {
+		case manifest.TypeBool:
+			return false, nil
+		case manifest.TypeInt:
+			return 0, nil
+		case manifest.TypeMulti:
+			return []string{}, nil
+		case manifest.TypeChoice:
+			return q.Choices[0], nil
+		}
+		return "", nil
+	case yaml.ScalarNode:
+		raw = node.Value
+		left, _ := r.Template.Delims()
+		if node.Tag == "!!str" && strings.Contains(node.Value, left) {
+			s, err := r.Engine.String(fmt.Sprintf("%s:%d (default of %s)",
+				r.Template.Source+"/"+manifest.FileName, node.Line, q.Key), node.Value, data)
+			if err != nil {
+				return nil, err
+			}
+			raw = s
+		}
+	default:
+		if err := node.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("default of %s: %w", q.Key, err)
+		}
+	}
+	v, err := Coerce(q, raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the default of %s does not fit its question: %w",
+			r.Template.Source+"/"+manifest.FileName, q.Key, err)
+	}
+	return v, nil
+}
+
+func (r *Resolver) ask(q *manifest.Question, def any) (any, error) {
+	p := r.Prompter
+	msg := q.Prompt
+	switch q.Type {
+	case manifest.TypeBool:
+		return p.Confirm(msg, q.Help, def.(bool))
+	case manifest.TypeChoice:
+		return p.Select(msg, q.Help, q.Choices, def.(string))
+	case manifest.TypeMulti:
+		return p.MultiSelect(msg, q.Help, q.Choices, def.([]string))
+	case manifest.TypeInt:
+		s, err := p.Input(msg, q.Help, strconv.Itoa(def.(int)), func(s string) error {
+			_, err := Coerce(q, s)
+			return plain(err)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return Coerce(q, s)
+	default:
+		s, err := p.Input(msg, q.Help, def.(string), func(s string) error {
+			return plain(Check(q, s, r.Template.ReservedNames))
+		})
+		if err != nil {
+			return nil, err
+		}
+		return s, Check(q, s, r.Template.ReservedNames)
+	}
+}
+
+// plain strips the exit-code classification for display inside a prompt.
+func plain(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *ValueError
+	if errors.As(err, &ve) {
+		return errors.New(ve.Allowed)
+	}
+	return errors.New(err.Error())
+}
+
+// Unknown lists the keys of given that no question and no extra key takes.
+func Unknown(given Set, t *manifest.Template, extra func(string) bool) []string {
+	var out []string
+	keys := t.Keys()
+	for k := range given {
+		if !slices.Contains(keys, k) && (extra == nil || !extra(k)) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

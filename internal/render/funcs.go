@@ -1,0 +1,52 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/fwgen/fwgen/internal/names"
+	"github.com/fwgen/fwgen/internal/secret"
+)
+
+// nondeterministic lists what sprig's hermetic map still holds that reads
+// randomness, the clock or the local time zone. Templates must give the same
+// bytes for the same answers; secrets go through secretKey and secretHex,
+// which read the injected source instead.
+var nondeterministic = []string{
+	"randInt", "shuffle", "bcrypt", "htpasswd", "encryptAES", "decryptAES",
+	"genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert",
+	"genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey",
+	"buildCustomCert", "ago", "durationRound", "toDate", "mustToDate",
+	"mustDateModify", "must_date_modify", "unixEpoch",
+}
+
+// FuncMap is the function set every template runs with; random draws come
+// from r, in the order the template calls them.
+func FuncMap(r io.Reader) template.FuncMap {
+	fm := sprig.HermeticTxtFuncMap()
+	for _, name := range nondeterministic {
+		delete(fm, name)
+	}
+	fm["secretKey"] = func(n int) (string, error) { return secret.Key(r, n) }
+	fm["secretHex"] = func(n int) (string, error) { return secret.Hex(r, n) }
+	fm["pySlug"] = names.Slug
+	fm["titleName"] = names.Title
+	fm["pyString"] = quote
+	fm["tomlString"] = quote
+	return fm
+}
+
+// quote writes s as a double-quoted string literal. JSON's escapes are a
+// subset of both Python's and TOML basic strings' escapes.
+func quote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}

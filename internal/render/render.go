@@ -1,0 +1,235 @@
+// Package render turns a template and its answers into the project's files,
+// in memory, so nothing is written until everything has rendered.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/manifest"
+)
+
+// File is one rendered file of the project.
+type File struct {
+	Path string // slash-separated, relative to the project root
+	Data []byte
+	Mode fs.FileMode
+}
+
+// Engine renders one template with one random source.
+type Engine struct {
+	tmpl   *manifest.Template
+	root   *template.Template
+	left   string
+	right  string
+	source string
+	// names maps the opaque names given to text/template back to what they
+	// stand for: text/template puts a template's name into a format string
+	// when it reports a parse error, so a "%" in a path would garble it.
+	names map[string]string
+}
+
+// New prepares an engine; r supplies the bytes of every secret.
+func New(t *manifest.Template, r io.Reader) *Engine {
+	left, right := t.Delims()
+	root := template.New("").Delims(left, right).Funcs(FuncMap(r)).Option("missingkey=error")
+	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source, names: map[string]string{}}
+}
+
+// String renders text (a default or an expression) named name for messages.
+func (e *Engine) String(name, text string, data map[string]any) (string, error) {
+	var b strings.Builder
+	if err := e.execute(name, text, data, &b); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// execute parses and runs text, reporting errors against name.
+func (e *Engine) execute(name, text string, data map[string]any, w io.Writer) error {
+	id := fmt.Sprintf("t%d", len(e.names))
+	e.names[id] = name
+	t, err := e.root.New(id).Parse(text)
+	if err != nil {
+		return e.templateError(err, true)
+	}
+	if err := t.Execute(w, data); err != nil {
+		return e.templateError(err, false)
+	}
+	return nil
+}
+
+// True evaluates a condition expression such as `.docker` or
+// `eq .database "postgres"`.
+func (e *Engine) True(name, expr string, data map[string]any) (bool, error) {
+	out, err := e.String(name, e.left+"if "+expr+e.right+"1"+e.left+"end"+e.right, data)
+	return out == "1", err
+}
+
+// Files renders the whole tree, sorted by path.
+func (e *Engine) Files(data map[string]any) ([]File, error) {
+	var out []File
+	seen := map[string]string{}
+	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("reading template: %w", err)
+		}
+		if src == "." {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: "symbolic links are not allowed in templates"})
+		}
+		keep, err := e.kept(src, data)
+		if err != nil || !keep {
+			if err == nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: "only regular files are allowed in templates"})
+		}
+		dst, err := e.renderPath(src, data)
+		if err != nil || dst == "" {
+			return err
+		}
+		if prev, dup := seen[dst]; dup {
+			return fail.Invalid(&manifest.Error{File: e.loc(src),
+				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
+		}
+		seen[dst] = src
+		f, err := e.renderFile(src, dst, d, data)
+		if err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func (e *Engine) loc(src string) string {
+	return path.Join(e.source, manifest.FilesDir, src)
+}
+
+// kept applies the manifest's conditional entries to a source path; an entry
+// naming a folder governs everything beneath it.
+func (e *Engine) kept(src string, data map[string]any) (bool, error) {
+	for i, c := range e.tmpl.Conditional {
+		if !matchSelfOrParent(c.Paths, src) {
+			continue
+		}
+		ok, err := e.True(fmt.Sprintf("%s conditional[%d]", manifest.FileName, i), c.When, data)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func matchSelfOrParent(globs []string, p string) bool {
+	for ; p != "." && p != "/"; p = path.Dir(p) {
+		if manifest.MatchAny(globs, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// renderPath renders each segment; a segment rendering empty drops the file.
+func (e *Engine) renderPath(src string, data map[string]any) (string, error) {
+	segs := strings.Split(src, "/")
+	for i, s := range segs {
+		if !strings.Contains(s, e.left) {
+			continue
+		}
+		out, err := e.String(e.loc(src)+" (path)", s, data)
+		if err != nil {
+			return "", err
+		}
+		if strings.TrimSpace(out) == "" {
+			return "", nil
+		}
+		segs[i] = out
+	}
+	dst := strings.Join(segs, "/")
+	if err := checkPath(dst); err != nil {
+		return "", fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
+	}
+	return dst, nil
+}
+
+// checkPath keeps every rendered path inside the project.
+func checkPath(p string) error {
+	switch {
+	case strings.HasPrefix(p, "/") || (len(p) > 1 && p[1] == ':'):
+		return fmt.Errorf("renders to the absolute path %q", p)
+	case strings.ContainsAny(p, "\\\x00"):
+		return fmt.Errorf("renders to %q, which holds a backslash or NUL", p)
+	}
+	for _, s := range strings.Split(p, "/") {
+		switch s {
+		case "..":
+			return fmt.Errorf("renders to %q, which climbs out of the project", p)
+		case "", ".":
+			return fmt.Errorf("renders to %q, which has an empty or '.' segment", p)
+		}
+	}
+	return nil
+}
+
+func (e *Engine) renderFile(src, dst string, d fs.DirEntry, data map[string]any) (File, error) {
+	raw, err := fs.ReadFile(e.tmpl.Files, src)
+	if err != nil {
+		return File{}, fmt.Errorf("reading template file %s: %w", e.loc(src), err)
+	}
+	mode := fs.FileMode(0o644)
+	if info, err := d.Info(); err == nil && info.Mode()&0o100 != 0 {
+		mode = 0o755
+	}
+	if manifest.MatchAny(e.tmpl.Executable, src) {
+		mode = 0o755
+	}
+	if manifest.MatchAny(e.tmpl.Verbatim, src) {
+		return File{Path: dst, Data: raw, Mode: mode}, nil
+	}
+	var b bytes.Buffer
+	if err := e.execute(e.loc(src), string(raw), data, &b); err != nil {
+		return File{}, err
+	}
+	// A checkout that turned LF into CRLF must not change the output.
+	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode}, nil
+}
+
+var tmplErrRe = regexp.MustCompile(`(?s)^template: (t\d+):(\d+)(?::\d+)?: (?:executing "t\d+" at )?(.*)$`)
+
+// templateError reshapes text/template's messages into file:line: message.
+// Parse errors make a template invalid; execution errors are render failures.
+func (e *Engine) templateError(err error, parse bool) error {
+	out := err
+	if m := tmplErrRe.FindStringSubmatch(err.Error()); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		out = &manifest.Error{File: e.names[m[1]], Line: line, Msg: m[3]}
+	}
+	if parse {
+		return fail.Invalid(out)
+	}
+	return out
+}
