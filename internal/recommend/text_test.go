@@ -1,0 +1,109 @@
+package recommend
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func render(t *testing.T, a Answers) string {
+	t.Helper()
+	r, err := Recommend(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteText(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestWriteTextHigh(t *testing.T) {
+	out := render(t, Answers{"use_case": "cms", "needs_admin": "true"})
+	lines := strings.Split(out, "\n")
+	if lines[0] != "Recommendation: Django (confidence: high; django 8, flask 0)" {
+		t.Errorf("verdict line %q", lines[0])
+	}
+	for _, want := range []string{
+		"FACTOR       ANSWER  FAVOURS  WEIGHT  WHY\n",
+		"use_case     cms     django   5       The guides name Django",
+		"needs_admin  true    django   3       Django ships an admin panel",
+		"Alternatives:\n  - Wagtail",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "use_case ") > strings.Index(out, "needs_admin ") {
+		t.Errorf("strongest reason not first:\n%s", out)
+	}
+	if strings.Contains(out, "close") || strings.Contains(out, "default is Flask") {
+		t.Errorf("high-confidence output talks about a close call:\n%s", out)
+	}
+}
+
+func TestWriteTextLow(t *testing.T) {
+	out := render(t, Answers{"use_case": "prototype", "timeline": "tight"})
+	for _, want := range []string{
+		"Recommendation: Flask (confidence: low; flask 2, django 2)",
+		"FACTOR    ANSWER     FAVOURS  WEIGHT  WHY",
+		"The call is close: a tie at 2 each, which goes to Flask.",
+		"What would tip it: towards Django,",
+		"towards Flask,",
+		"one guide argues Django for an MVP",
+		"The guides' default is Flask",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestWriteTextNoAnswers(t *testing.T) {
+	out := render(t, Answers{})
+	if !strings.HasPrefix(out, "Recommendation: Flask (confidence: low; flask 0, django 0)\n") {
+		t.Errorf("verdict line:\n%s", out)
+	}
+	if !strings.Contains(out, "No answers were given") || strings.Contains(out, "FACTOR") {
+		t.Errorf("no-answers output should replace the table:\n%s", out)
+	}
+	if !strings.Contains(out, "The call is open") || !strings.Contains(out, "default is Flask") {
+		t.Errorf("no-answers output lacks the close-call text:\n%s", out)
+	}
+
+	// Answers the criteria give no lean for are not "no answers".
+	out = render(t, Answers{"use_case": "web_app"})
+	if strings.Contains(out, "No answers were given") || !strings.Contains(out, "None of the answers given leans") {
+		t.Errorf("web_app output:\n%s", out)
+	}
+}
+
+func TestWriteTextLineLength(t *testing.T) {
+	all := []Answers{{}}
+	for _, c := range realisticCases {
+		all = append(all, c.answers)
+	}
+	all = append(all, Answers{"use_case": "enterprise", "api_style": "crud", "needs_auth": "true",
+		"needs_admin": "true", "security_critical": "true", "project_size": "large"})
+	for _, a := range all {
+		for _, line := range strings.Split(render(t, a), "\n") {
+			// A literal, not textWidth: the limit is the brief's, not the code's.
+			if len(line) > 110 {
+				t.Errorf("%v: line of %d chars: %q", a, len(line), line)
+			}
+		}
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestWriteTextError(t *testing.T) {
+	r, _ := Recommend(Answers{"use_case": "cms"})
+	if err := WriteText(failingWriter{}, r); err == nil {
+		t.Error("write error not returned")
+	}
+}
