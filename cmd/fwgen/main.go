@@ -1,0 +1,59 @@
+// Command fwgen recommends Flask or Django and generates a ready-to-run
+// project. This file only wires the real world into internal/cli.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/fwgen/fwgen/internal/cli"
+	"github.com/fwgen/fwgen/internal/prompt"
+	"github.com/fwgen/fwgen/internal/version"
+	"github.com/fwgen/fwgen/templates"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	d, err := realDeps()
+	if err != nil {
+		os.Stderr.WriteString("fwgen: cannot read the current folder: " + err.Error() + "\n")
+		return 1
+	}
+	return runWith(d)
+}
+
+// runWith runs fwgen with Ctrl-C and SIGTERM cancelling the context: a write
+// in progress is then abandoned and its staging folder removed.
+func runWith(d *cli.Deps) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return cli.Run(ctx, os.Args[1:], d)
+}
+
+// realDeps connects fwgen to the process's terminal, folder and randomness.
+func realDeps() (*cli.Deps, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	return &cli.Deps{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		Dir:         dir,
+		Rand:        rand.Reader,
+		Now:         time.Now,
+		Interactive: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
+		// Prompts go to stderr so that --json keeps stdout for the document.
+		Prompter:  &prompt.Survey{In: os.Stdin, Out: os.Stderr, Err: os.Stderr},
+		Templates: templates.FS,
+		Version:   version.Version,
+	}, nil
+}
