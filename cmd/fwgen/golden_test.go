@@ -79,9 +79,9 @@ func generate(t testing.TB, v variant, output string) string {
 	var stderr bytes.Buffer
 	d := &cli.Deps{
 		In: strings.NewReader(""), Out: io.Discard, Err: &stderr,
-		Dir:  output,
-		Rand: secret.Pinned("golden:" + v.Name),
-		Now:  func() time.Time { return time.Unix(0, 0) },
+		Dir:       output,
+		Rand:      secret.Pinned("golden:" + v.Name),
+		Now:       func() time.Time { return time.Unix(0, 0) },
 		Templates: templates.FS, Version: goldenVersion,
 	}
 	if code := cli.Run(context.Background(), v.args(output), d); code != 0 {

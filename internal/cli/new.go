@@ -102,13 +102,15 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 
 	// The template is fixed by a flag, by the answers file of a project being
 	// replayed, or by the recommendation.
+	// A replay keeps the recorded choice and the recorded recommendation.
 	chosen := f.framework
-	if recorded, ok := meta["_template"].(string); ok && chosen == "" && f.template == "" && slices.Contains(builtins, recorded) {
-		chosen = recorded
+	var recorded any
+	if t, ok := meta["_template"].(string); ok && chosen == "" && f.template == "" && slices.Contains(builtins, t) {
+		chosen, recorded = t, meta["_recommendation"]
 	}
 	var rec *recommend.Result
 	var recAnswers recommend.Answers
-	if f.framework == "" && f.template == "" {
+	if chosen == "" && f.template == "" {
 		known, err := d.templateKeys()
 		if err != nil {
 			return err
@@ -123,11 +125,8 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 		rec, recAnswers = &res, ra
-		if chosen == "" {
-			chosen, err = chooseFramework(d, res, interactive, msgs)
-			if err != nil {
-				return err
-			}
+		if chosen, err = chooseFramework(d, res, interactive, msgs); err != nil {
+			return err
 		}
 	} else {
 		recAnswers = recommendAnswers(given)
@@ -171,7 +170,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if err != nil {
 		return err
 	}
-	record, err := recordFile(d.Version, tmpl, typed, recAnswers, rec)
+	record, err := recordFile(d.Version, tmpl, typed, recAnswers, rec, recorded)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,8 @@ const RecordFile = ".fwgen.yaml"
 // recordFile writes what produced the project: fwgen and template versions,
 // the recommendation, and every answer, in question order so that diffs of
 // the record stay readable. Secrets are never answers, so none lands here.
-func recordFile(version string, t *manifest.Template, typed map[string]any, rec recommend.Answers, res *recommend.Result) (render.File, error) {
+// recorded is a replayed project's _recommendation, kept as it was.
+func recordFile(version string, t *manifest.Template, typed map[string]any, rec recommend.Answers, res *recommend.Result, recorded any) (render.File, error) {
 	doc := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, value any) error {
 		var v yaml.Node
@@ -37,10 +38,13 @@ func recordFile(version string, t *manifest.Template, typed map[string]any, rec 
 		}
 	}
 	if res != nil {
-		if err := add("_recommendation", map[string]any{
+		recorded = map[string]any{
 			"framework": res.Framework, "confidence": res.Confidence,
 			"scores": res.Scores, "reasons": res.Reasons,
-		}); err != nil {
+		}
+	}
+	if recorded != nil {
+		if err := add("_recommendation", recorded); err != nil {
 			return render.File{}, err
 		}
 	}

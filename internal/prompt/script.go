@@ -112,10 +112,25 @@ func (s *Script) Select(msg, _ string, options []string, def string) (string, er
 		}
 		return def, nil
 	}
-	if !slices.Contains(options, a) {
-		return "", fmt.Errorf("scripted answer %q to %q is not one of the options %q", a, msg, options)
+	return pick(msg, a, options)
+}
+
+// pick finds the option an answer names: the option itself, or the only
+// option containing it, so scripts can say "cms" for "A CMS … (cms)".
+func pick(msg, a string, options []string) (string, error) {
+	if slices.Contains(options, a) {
+		return a, nil
 	}
-	return a, nil
+	var found []string
+	for _, o := range options {
+		if strings.Contains(o, a) {
+			found = append(found, o)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return "", fmt.Errorf("scripted answer %q to %q names %d of the options %q; want exactly one", a, msg, len(found), options)
 }
 
 func (s *Script) MultiSelect(msg, _ string, options, def []string) ([]string, error) {
@@ -131,11 +146,11 @@ func (s *Script) MultiSelect(msg, _ string, options, def []string) ([]string, er
 	}
 	var out []string
 	for _, v := range strings.Split(a, ",") {
-		v = strings.TrimSpace(v)
-		if !slices.Contains(options, v) {
-			return nil, fmt.Errorf("scripted answer %q to %q is not one of the options %q", v, msg, options)
+		o, err := pick(msg, strings.TrimSpace(v), options)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, o)
 	}
 	return out, nil
 }

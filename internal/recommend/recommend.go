@@ -177,7 +177,7 @@ func closeCall(vals []int, s [2]int) []string {
 	var out []string
 	switch {
 	case s[flask]+s[django] == 0:
-		out = append(out, "The call is open: nothing answered so far leans either way.")
+		out = append(out, "The call is close: nothing answered so far leans either way.")
 	case s[flask] == s[django]:
 		out = append(out, fmt.Sprintf("The call is close: a tie at %d each, which goes to Flask.", s[flask]))
 	default:

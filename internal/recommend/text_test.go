@@ -69,7 +69,7 @@ func TestWriteTextNoAnswers(t *testing.T) {
 	if !strings.Contains(out, "No answers were given") || strings.Contains(out, "FACTOR") {
 		t.Errorf("no-answers output should replace the table:\n%s", out)
 	}
-	if !strings.Contains(out, "The call is open") || !strings.Contains(out, "default is Flask") {
+	if !strings.Contains(out, "The call is close: nothing answered") || !strings.Contains(out, "default is Flask") {
 		t.Errorf("no-answers output lacks the close-call text:\n%s", out)
 	}
 

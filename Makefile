@@ -1,0 +1,45 @@
+# fwgen's tasks. `make test` is what CI and contributors run.
+GO        ?= go
+BUILD     ?= build
+FUZZTIME  ?= 60s
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build test golden lint fuzz bench e2e clean
+
+## build: the fwgen binary in build/
+build:
+	$(GO) build -o $(BUILD)/fwgen ./cmd/fwgen
+
+## test: formatting, vet, and every unit, script, golden and pty test
+test: lint
+	$(GO) test -count=1 ./...
+
+## golden: rewrite testdata/golden from the current templates (read the diff!)
+golden:
+	$(GO) test -count=1 ./cmd/fwgen -run 'Golden' -update
+	@git status --short testdata/golden || true
+
+## lint: gofmt and go vet must be clean
+lint:
+	@out=$$(gofmt -l cmd internal templates); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./internal/e2e/
+
+## fuzz: each fuzz target for FUZZTIME (default 60s)
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzNames$$' -fuzztime $(FUZZTIME) ./internal/names
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/answers
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSets$$' -fuzztime $(FUZZTIME) ./internal/answers
+	$(GO) test -run '^$$' -fuzz '^FuzzRenderPath$$' -fuzztime $(FUZZTIME) ./internal/render
+
+## bench: Go benchmarks, then whole-process time and memory
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./cmd/fwgen
+	$(GO) run ./internal/benchproc -fwgen $(BUILD)/fwgen
+
+## e2e: generate every variant, install it from PyPI, and run what its README says
+e2e:
+	$(GO) test -tags e2e -count=1 -timeout 60m -v ./internal/e2e/
+
+clean:
+	rm -rf $(BUILD)
