@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 
 	"gopkg.in/yaml.v3"
@@ -38,9 +39,14 @@ func recordFile(version string, t *manifest.Template, typed map[string]any, rec 
 		}
 	}
 	if res != nil {
-		recorded = map[string]any{
-			"framework": res.Framework, "confidence": res.Confidence,
-			"scores": res.Scores, "reasons": res.Reasons,
+		// The contract's JSON form, as plain maps: a replay reads it back as
+		// maps, and both must write the same bytes.
+		raw, err := json.Marshal(res)
+		if err != nil {
+			return render.File{}, fmt.Errorf("recording the recommendation: %w", err)
+		}
+		if err := json.Unmarshal(raw, &recorded); err != nil {
+			return render.File{}, fmt.Errorf("recording the recommendation: %w", err)
 		}
 	}
 	if recorded != nil {
