@@ -5,7 +5,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -135,5 +134,3 @@ func (f *answerFlags) register(c *cobra.Command) {
 func (f *answerFlags) interactive(d *Deps) bool {
 	return d.Interactive && !f.noInput && d.Prompter != nil
 }
-
-var errNoPrompter = errors.New("no prompter")

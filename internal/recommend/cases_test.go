@@ -98,7 +98,7 @@ type realisticCase struct {
 	alts []string
 }
 
-// Expected verdicts, justified from ../shared/docs/decision-criteria.md.
+// Expected verdicts, justified from docs/decision-criteria.md.
 var realisticCases = []realisticCase{
 	// SaaS is an outright Django verdict. High control leans Flask, but it is
 	// a factor, not a verdict: it should cost confidence, not flip the call.
