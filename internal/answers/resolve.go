@@ -75,6 +75,11 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 // Default renders a question's default over the answers so far.
 func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, error) {
 	node := q.Default
+	if node.Kind == yaml.ScalarNode && node.Tag == "!!null" {
+		// `default:`, `default: ~` and `default: null` give no default,
+		// not the text "~" or "null".
+		node = yaml.Node{}
+	}
 	var raw any
 	switch node.Kind {
 	case 0:

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -32,6 +34,10 @@ func FuncMap(r io.Reader) template.FuncMap {
 	for _, name := range nondeterministic {
 		delete(fm, name)
 	}
+	// sprig's keys and values follow Go's randomised map order; these give
+	// the same order (sorted by key) every time.
+	fm["keys"] = sortedKeys
+	fm["values"] = sortedValues
 	fm["secretKey"] = func(n int) (string, error) { return secret.Key(r, n) }
 	fm["secretHex"] = func(n int) (string, error) { return secret.Hex(r, n) }
 	fm["pySlug"] = names.Slug
@@ -39,6 +45,22 @@ func FuncMap(r io.Reader) template.FuncMap {
 	fm["pyString"] = quote
 	fm["tomlString"] = quote
 	return fm
+}
+
+func sortedKeys(dicts ...map[string]any) []string {
+	out := []string{}
+	for _, d := range dicts {
+		out = append(out, slices.Sorted(maps.Keys(d))...)
+	}
+	return out
+}
+
+func sortedValues(dict map[string]any) []any {
+	out := []any{}
+	for _, k := range slices.Sorted(maps.Keys(dict)) {
+		out = append(out, dict[k])
+	}
+	return out
 }
 
 // quote writes s as a double-quoted string literal. JSON's escapes are a

@@ -182,6 +182,9 @@ func swapIn(stage, target string, files []render.File) error {
 		for i := len(dirs) - 1; i >= 0; i-- {
 			_ = os.Remove(dirs[i])
 		}
+		// Remove only removes an empty folder: anything that could not be
+		// put back stays in the backup rather than being lost.
+		_ = os.Remove(backup)
 	}
 	for i, f := range files {
 		dst := filepath.Join(target, filepath.FromSlash(f.Path))
