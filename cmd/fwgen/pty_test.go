@@ -1,29 +1,18 @@
+//go:build linux
+
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/creack/pty"
+	"github.com/fwgen/fwgen/internal/ptytest"
 )
-
-// terminal runs the real fwgen binary on a pseudo-terminal, so survey draws
-// its real prompts and reads keystrokes as a person's terminal sends them.
-type terminal struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	ptmx *os.File
-	mu   sync.Mutex
-	out  bytes.Buffer
-	done chan struct{}
-}
 
 func buildFwgen(t *testing.T) string {
 	t.Helper()
@@ -35,74 +24,25 @@ func buildFwgen(t *testing.T) string {
 	return bin
 }
 
-func startTerminal(t *testing.T, bin, dir string, args ...string) *terminal {
+// startFwgen runs the real binary on a pseudo-terminal, so survey draws its
+// real prompts and reads keys as a person's terminal sends them.
+func startFwgen(t *testing.T, bin, dir string, args ...string) (*ptytest.Term, *exec.Cmd) {
 	t.Helper()
+	term := ptytest.New(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TERM=xterm")
-	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
-	if err != nil {
+	if err := term.Start(cmd); err != nil {
 		t.Fatal(err)
 	}
-	term := &terminal{t: t, cmd: cmd, ptmx: ptmx, done: make(chan struct{})}
-	go func() {
-		defer close(term.done)
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			// survey asks where the cursor is and waits for the answer a
-			// real terminal would send.
-			for range bytes.Count(buf[:n], []byte("\x1b[6n")) {
-				_, _ = ptmx.Write([]byte("\x1b[1;1R"))
-			}
-			term.mu.Lock()
-			term.out.Write(buf[:n])
-			term.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = ptmx.Close()
-	})
-	return term
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	return term, cmd
 }
 
-// expect waits until the screen output, after what was already consumed,
-// contains s.
-func (term *terminal) expect(s string) {
-	term.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		term.mu.Lock()
-		idx := strings.Index(term.out.String(), s)
-		if idx >= 0 {
-			term.out.Next(idx + len(s))
-		}
-		term.mu.Unlock()
-		if idx >= 0 {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	term.mu.Lock()
-	defer term.mu.Unlock()
-	term.t.Fatalf("timed out waiting for %q; screen so far:\n%s", s, term.out.String())
-}
-
-func (term *terminal) send(keys string) {
-	term.t.Helper()
-	if _, err := term.ptmx.Write([]byte(keys)); err != nil {
-		term.t.Fatal(err)
-	}
-}
-
-func (term *terminal) exitCode() int {
-	term.t.Helper()
+func exitCode(t *testing.T, term *ptytest.Term, cmd *exec.Cmd) int {
+	t.Helper()
 	waited := make(chan error, 1)
-	go func() { waited <- term.cmd.Wait() }()
+	go func() { waited <- cmd.Wait() }()
 	select {
 	case err := <-waited:
 		var ee *exec.ExitError
@@ -110,11 +50,11 @@ func (term *terminal) exitCode() int {
 			return ee.ExitCode()
 		}
 		if err != nil {
-			term.t.Fatal(err)
+			t.Fatal(err)
 		}
 		return 0
-	case <-time.After(20 * time.Second):
-		term.t.Fatal("fwgen did not exit")
+	case <-time.After(2 * ptytest.Timeout):
+		t.Fatalf("fwgen did not exit; the terminal shows:\n%q", term.Output())
 	}
 	return -1
 }
@@ -131,39 +71,32 @@ func TestTerminalPrompts(t *testing.T) {
 
 	t.Run("ctrl-c cancels with nothing written", func(t *testing.T) {
 		dir := t.TempDir()
-		term := startTerminal(t, bin, dir, "new", "app", "--framework", "flask")
-		term.expect("Project name")
-		term.send("\x03")
-		if code := term.exitCode(); code != 130 {
+		term, cmd := startFwgen(t, bin, dir, "new", "app", "--framework", "flask")
+		term.Step("Project name", 2, "\x03")
+		if code := exitCode(t, term, cmd); code != 130 {
 			t.Errorf("exit code %d, want 130", code)
 		}
-		entries, _ := os.ReadDir(dir)
-		if len(entries) != 0 {
+		term.WaitFor("the cancellation message", func(out []byte) bool {
+			return strings.Contains(string(out), "cancelled; nothing was written")
+		})
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 			t.Errorf("cancel left %d entries behind, first %q", len(entries), entries[0].Name())
 		}
 	})
 
 	t.Run("answers typed at the prompts", func(t *testing.T) {
 		dir := t.TempDir()
-		term := startTerminal(t, bin, dir, "new", "app", "--template", mini)
-		term.expect("Project name")
-		term.send("Typed Name\r")
-		term.expect("Python package name")
-		term.send("\r") // the default, derived from NAME
-		term.expect("Add a Dockerfile?")
-		term.send("y\r")
-		term.expect("compose file too?")
-		term.send("n\r")
-		term.expect("Database")
-		term.send("\x1b[B\r") // arrow down to postgres
-		term.expect("Port")
-		term.send("\r")
-		term.expect("Extras")
-		term.send(" \r") // toggle the first choice
-		term.expect("Author e-mail")
-		term.send("\r")
-		if code := term.exitCode(); code != 0 {
-			t.Fatalf("exit code %d", code)
+		term, cmd := startFwgen(t, bin, dir, "new", "app", "--template", mini)
+		term.Step("Project name", 2, "Typed Name\r")
+		term.Step("Python package name", 2, "\r") // the default, derived from NAME
+		term.Step("Add a Dockerfile?", 2, "y\r")
+		term.Step("compose file too?", 2, "n\r")
+		term.Step("Database", 0, "\x1b[B\r") // arrow down to postgres
+		term.Step("Port", 2, "\r")
+		term.Step("Extras", 0, " \r") // toggle the first choice
+		term.Step("Author e-mail", 2, "\r")
+		if code := exitCode(t, term, cmd); code != 0 {
+			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
 		}
 		record, err := os.ReadFile(filepath.Join(dir, "app", ".fwgen.yaml"))
 		if err != nil {

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -42,7 +43,7 @@ func FuncMap(r io.Reader) template.FuncMap {
 	fm["secretHex"] = func(n int) (string, error) { return secret.Hex(r, n) }
 	fm["pySlug"] = names.Slug
 	fm["titleName"] = names.Title
-	fm["pyString"] = quote
+	fm["pyString"] = pyString
 	fm["tomlString"] = quote
 	return fm
 }
@@ -71,4 +72,35 @@ func quote(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// pyString writes s as a Python string literal the way ruff's formatter
+// would leave it: double quotes, unless single quotes need fewer escapes,
+// so that generated code passes `ruff format --check` whatever the answer.
+func pyString(s string) string {
+	q := '"'
+	if strings.Count(s, `"`) > strings.Count(s, "'") {
+		q = '\''
+	}
+	var b strings.Builder
+	b.WriteRune(q)
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == q:
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteRune(q)
+	return b.String()
 }
