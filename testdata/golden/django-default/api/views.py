@@ -1,0 +1,37 @@
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.models import Note
+from api.serializers import HealthSerializer, NoteSerializer
+
+
+class HealthView(APIView):
+    """Public health check: no login, no session, no throttling."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    serializer_class = HealthSerializer
+
+    def get(self, request):
+        return Response(HealthSerializer({"status": "ok"}).data)
+
+
+class NoteViewSet(viewsets.ModelViewSet):
+    """Your notes: list and create them here, and read, change or delete one
+    at its own URL. Other users' notes are never shown (they answer 404)."""
+
+    queryset = Note.objects.select_related("owner")
+    serializer_class = NoteSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            # Schema generation and the browsable API may ask anonymously.
+            return self.queryset.none()
+        return self.queryset.filter(owner=user)
+
+    def perform_create(self, serializer):
+        serializer.save(owner=self.request.user)

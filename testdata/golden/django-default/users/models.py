@@ -1,0 +1,21 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """The project's own user model, in place from the first migration.
+
+    Swapping the user model once tables exist is a painful migration, so the
+    project starts with one even though it adds little yet. Users log in with
+    their username; the e-mail address is required and unique so that it can
+    identify an account (password resets, notifications).
+    """
+
+    email = models.EmailField(
+        "email address",
+        unique=True,
+        error_messages={"unique": "A user with that email address already exists."},
+    )
+
+    # Asked for by createsuperuser (DJANGO_SUPERUSER_EMAIL with --noinput).
+    REQUIRED_FIELDS = ["email"]

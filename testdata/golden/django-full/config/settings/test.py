@@ -1,0 +1,28 @@
+"""Settings for pytest (see [tool.pytest.ini_options] in pyproject.toml).
+
+The database is SQLite unless DATABASE_URL is set, as in base; CI sets it
+to run the same tests on PostgreSQL.
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import REST_FRAMEWORK
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-tests-only")
+DEBUG = False
+
+# Hashing strength is not what these tests are about; the fast hasher keeps
+# the suite quick.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Many requests from one client in a few seconds must not be throttled.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "10000/minute"},
+}
+
+# Tests run without collectstatic; looking files up per request avoids
+# WhiteNoise's warning about the missing STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = True

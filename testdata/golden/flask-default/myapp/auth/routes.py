@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..models import User, authenticate
+from .forms import DUPLICATE_EMAIL, LoginForm, RegistrationForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, otherwise None.
+
+    Anything that a browser could resolve to another host is refused: absolute
+    URLs, scheme-relative ``//host`` and the ``/\\host`` spelling that browsers
+    treat the same way, and control characters that browsers strip before
+    parsing (``/\\t/host`` becomes ``//host``).
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        user = User(email=form.email.data)
+        user.set_password(form.password.data)
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Lost a race with a concurrent registration of the same address.
+            db.session.rollback()
+            form.email.errors.append(DUPLICATE_EMAIL)
+        else:
+            flash("Your account has been created. Please log in.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    next_url = safe_next_url(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash("You are now logged in.", "success")
+            return redirect(next_url or url_for("main.dashboard"))
+        flash("Invalid email or password.", "danger")
+    return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    # POST only, and CSRF-checked like every form, so a link or an image on
+    # another site cannot log the user out.
+    logout_user()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("main.index"))

@@ -1,0 +1,65 @@
+"""Database models (SQLAlchemy 2.0 typed declarative style)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db, login_manager
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Always stored lower-case (see normalize_email) so that uniqueness is
+    # case-insensitive on every database without a functional index.
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=lambda: datetime.now(UTC)
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with these credentials, or None.
+
+    An unknown address still costs one hash check, so response times do not
+    reveal which addresses have accounts.
+    """
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from myapp.auth.forms import RegistrationForm
+from myapp.auth.routes import safe_next_url
+from myapp.extensions import db
+from myapp.models import User
+
+from .helpers import PASSWORD, login
+
+
+def register(client: FlaskClient, email: str, password: str = PASSWORD, confirm=None):
+    return client.post(
+        "/auth/register",
+        data={"email": email, "password": password, "confirm": confirm or password},
+    )
+
+
+def user_count(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(User))
+
+
+def test_register_page_has_labelled_fields(client: FlaskClient) -> None:
+    html = client.get("/auth/register").get_data(as_text=True)
+    for field in ("email", "password", "confirm"):
+        assert f'<label for="{field}">' in html
+        assert f'id="{field}"' in html
+
+
+def test_register_stores_a_scrypt_hash_and_a_lower_case_email(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = register(client, "  Grace@Example.COM ")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.email == "grace@example.com"
+        assert user.password_hash.startswith("scrypt:")
+        assert PASSWORD not in user.password_hash
+        assert user.check_password(PASSWORD)
+        assert not user.check_password("wrong password")
+
+
+def test_duplicate_email_is_refused_whatever_its_case(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    response = register(client, "ADA@example.com")
+    assert response.status_code == 200
+    assert "already exists" in response.get_data(as_text=True)
+    assert user_count(app) == 1
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "ada@", "@example.com", ""])
+def test_invalid_email_is_refused(app: Flask, client: FlaskClient, email: str) -> None:
+    response = register(client, email)
+    assert response.status_code == 200
+    assert 'class="errors" id="email-errors"' in response.get_data(as_text=True)
+    assert user_count(app) == 0
+
+
+def test_mismatched_passwords_are_refused(app: Flask, client: FlaskClient) -> None:
+    response = register(client, "bob@example.com", confirm="something else")
+    assert "The passwords do not match." in response.get_data(as_text=True)
+    assert user_count(app) == 0
+
+
+def test_short_password_is_refused(app: Flask, client: FlaskClient) -> None:
+    response = register(client, "bob@example.com", password="short")
+    assert 'id="password-errors"' in response.get_data(as_text=True)
+    assert user_count(app) == 0
+
+
+def test_login_then_dashboard_then_logout(client: FlaskClient, user: User) -> None:
+    response = login(client, "Ada@Example.com")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard"
+
+    dashboard = client.get("/dashboard")
+    assert dashboard.status_code == 200
+    assert "ada@example.com" in dashboard.get_data(as_text=True)
+
+    response = client.post("/auth/logout")
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("ada@example.com", "wrong password"), ("nobody@example.com", PASSWORD)],
+)
+def test_bad_credentials_are_refused(
+    client: FlaskClient, user: User, email: str, password: str
+) -> None:
+    response = login(client, email, password)
+    assert response.status_code == 200
+    assert "Invalid email or password." in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_logout_is_post_only(client: FlaskClient, user: User) -> None:
+    login(client, user.email)
+    assert client.get("/auth/logout").status_code == 405
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_dashboard_redirects_anonymous_users_to_login(client: FlaskClient) -> None:
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login?next=%2Fdashboard"
+
+
+def test_login_follows_a_local_next(client: FlaskClient, user: User) -> None:
+    response = login(client, user.email, query_string={"next": "/dashboard?tab=1"})
+    assert response.headers["Location"] == "/dashboard?tab=1"
+
+
+OFFSITE = [
+    "https://evil.com",
+    "http://evil.com/dashboard",
+    "//evil.com",
+    "///evil.com",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "/\t/evil.com",
+    "/\n/evil.com",
+    "https:evil.com",
+    "javascript:alert(1)",
+    "evil.com",
+]
+
+
+@pytest.mark.parametrize("target", OFFSITE)
+def test_login_ignores_offsite_next(
+    client: FlaskClient, user: User, target: str
+) -> None:
+    response = login(client, user.email, query_string={"next": target})
+    assert response.headers["Location"] == "/dashboard"
+
+
+@pytest.mark.parametrize("target", OFFSITE)
+def test_safe_next_url_refuses_offsite_targets(target: str) -> None:
+    assert safe_next_url(target) is None
+
+
+def test_safe_next_url_keeps_local_paths() -> None:
+    assert safe_next_url("/dashboard?x=1#top") == "/dashboard?x=1#top"
+    assert safe_next_url(None) is None
+
+
+def test_remember_me_sets_a_remember_cookie(client: FlaskClient, user: User) -> None:
+    response = client.post(
+        "/auth/login",
+        data={"email": user.email, "password": PASSWORD, "remember": "y"},
+    )
+    assert response.status_code == 302
+    assert client.get_cookie("remember_token") is not None
+
+
+def test_logged_in_users_skip_the_forms(client: FlaskClient, user: User) -> None:
+    login(client, user.email)
+    assert client.get("/auth/login").headers["Location"] == "/dashboard"
+    assert client.get("/auth/register").headers["Location"] == "/dashboard"
+
+
+def test_duplicate_email_race_is_reported_on_the_form(
+    app: Flask, client: FlaskClient, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Simulate a second request that registered the address between this
+    # request's validation and its commit.
+    monkeypatch.setattr(RegistrationForm, "validate_email", lambda self, field: None)
+    response = register(client, "ada@example.com")
+    assert response.status_code == 200
+    assert "already exists" in response.get_data(as_text=True)
+    assert user_count(app) == 1

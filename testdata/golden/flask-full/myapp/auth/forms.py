@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    ValidationError,
+)
+
+from ..extensions import db
+from ..models import User, normalize_email
+
+MIN_PASSWORD_LENGTH = 8
+DUPLICATE_EMAIL = "An account with this email address already exists."
+
+
+def _normalize(value: str | None) -> str | None:
+    return normalize_email(value) if value else value
+
+
+class RegistrationForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[_normalize],
+        validators=[DataRequired(), Email(), Length(max=255)],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)],
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The passwords do not match."),
+        ],
+    )
+    submit = SubmitField("Create account")
+
+    def validate_email(self, field: EmailField) -> None:
+        taken = db.session.scalar(select(User.id).where(User.email == field.data))
+        if taken is not None:
+            raise ValidationError(DUPLICATE_EMAIL)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email", filters=[_normalize], validators=[DataRequired(), Email()]
+    )
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Remember me")
+    submit = SubmitField("Log in")

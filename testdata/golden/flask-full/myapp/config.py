@@ -1,0 +1,142 @@
+"""Configuration for each environment, chosen by ``APP_ENV``.
+
+The classes hold the settings that are fixed per environment; ``configure``
+adds the ones that come from the process environment (``SECRET_KEY``,
+``DATABASE_URL``) at the moment an app is created.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULT_ENV = "development"
+SQLITE_FILE = "myapp.sqlite"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Stale connections are common behind poolers and after database restarts.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PROXY_FIX_HOPS = 0
+
+    @classmethod
+    def secret_key(cls, app: Flask) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def database_url(cls) -> str | None:
+        """The database URL from the environment; None means the SQLite default."""
+        return os.environ.get("DATABASE_URL") or None
+
+
+class DevelopmentConfig(Config):
+    @classmethod
+    def secret_key(cls, app: Flask) -> str:
+        return os.environ.get("SECRET_KEY") or dev_secret_key(Path(app.instance_path))
+
+
+class TestingConfig(Config):
+    TESTING = True
+    # Tests that exercise CSRF switch it back on; the rest post forms directly.
+    WTF_CSRF_ENABLED = False
+
+    @classmethod
+    def secret_key(cls, app: Flask) -> str:
+        return secrets.token_hex(32)
+
+    @classmethod
+    def database_url(cls) -> str | None:
+        # Never DATABASE_URL: a test run must not touch a real database by
+        # accident. CI points TEST_DATABASE_URL at a throwaway server instead.
+        return os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    PROXY_FIX_HOPS = 1
+
+    @classmethod
+    def secret_key(cls, app: Flask) -> str:
+        key = os.environ.get("SECRET_KEY")
+        if not key:
+            raise RuntimeError(
+                "SECRET_KEY is not set. The production configuration has no "
+                "default: export SECRET_KEY with a long random value, e.g. the "
+                'output of python -c "import secrets; print(secrets.token_hex(32))".'
+            )
+        return key
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def configure(app: Flask, config_name: str | None = None) -> None:
+    """Load the configuration named ``config_name`` (default: ``$APP_ENV``)."""
+    name = config_name or os.environ.get("APP_ENV") or DEFAULT_ENV
+    try:
+        config_class = CONFIGS[name]
+    except KeyError:
+        choices = ", ".join(CONFIGS)
+        raise RuntimeError(f"Unknown APP_ENV {name!r}; use one of {choices}.") from None
+
+    app.config.from_object(config_class)
+    app.config["APP_ENV"] = name
+    app.config["SECRET_KEY"] = config_class.secret_key(app)
+    url = config_class.database_url()
+    if url is None:
+        os.makedirs(app.instance_path, exist_ok=True)
+        url = "sqlite:///" + os.path.join(app.instance_path, SQLITE_FILE)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    hops = os.environ.get("PROXY_FIX_HOPS")
+    if hops:
+        if not hops.isdigit():
+            raise RuntimeError(f"PROXY_FIX_HOPS must be a whole number, not {hops!r}.")
+        app.config["PROXY_FIX_HOPS"] = int(hops)
+
+
+def normalize_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver.
+
+    Hosting platforms hand out ``postgres://`` URLs, which SQLAlchemy rejects,
+    and ``postgresql://`` would select psycopg2, which is not installed.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def dev_secret_key(instance_path: Path) -> str:
+    """A key kept in the instance folder, so development sessions survive restarts.
+
+    It is created on first use and never committed (``instance/`` is ignored),
+    which keeps every checkout's key its own.
+    """
+    path = instance_path / "dev-secret-key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process, such as the reloader's child, wrote it first
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+    return path.read_text(encoding="utf-8").strip()

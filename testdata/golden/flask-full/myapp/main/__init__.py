@@ -1,0 +1,5 @@
+"""Public pages, the dashboard and the health check."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from myapp import create_app
+from myapp.config import (
+    SQLITE_FILE,
+    configure,
+    dev_secret_key,
+    normalize_database_url,
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "APP_ENV",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "TEST_DATABASE_URL",
+        "PROXY_FIX_HOPS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def production_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "a-production-secret")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+
+
+def test_default_is_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app()
+    assert app.config["APP_ENV"] == "development"
+    assert not app.testing
+    assert app.config["SECRET_KEY"] == "from-the-environment"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_app_env_is_read_when_the_app_is_created(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("APP_ENV", "testing")
+    assert create_app().testing
+
+    monkeypatch.setenv("APP_ENV", "production")
+    app = create_app()
+    assert app.config["APP_ENV"] == "production"
+    assert not app.testing
+
+
+def test_explicit_name_wins_over_app_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    assert create_app("testing").config["APP_ENV"] == "testing"
+
+
+def test_unknown_app_env_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "staging")
+    with pytest.raises(RuntimeError, match="staging"):
+        create_app()
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_production_refuses_to_start_without_secret_key(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    if value is not None:
+        monkeypatch.setenv("SECRET_KEY", value)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_settings(production_env: None) -> None:
+    app = create_app("production")
+    assert app.config["SECRET_KEY"] == "a-production-secret"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["REMEMBER_COOKIE_DURATION"].days == 14
+    assert app.config["WTF_CSRF_ENABLED"] is True
+    assert isinstance(app.wsgi_app, ProxyFix)
+
+
+def test_proxy_fix_can_be_switched_off(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("PROXY_FIX_HOPS", "0")
+    assert not isinstance(create_app("production").wsgi_app, ProxyFix)
+
+
+def test_proxy_fix_hops_must_be_a_number(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("PROXY_FIX_HOPS", "all")
+    with pytest.raises(RuntimeError, match="PROXY_FIX_HOPS"):
+        create_app("production")
+
+
+def test_testing_never_uses_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////must/not/be/used.sqlite")
+    app = create_app("testing")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+    assert app.config["WTF_CSRF_ENABLED"] is False
+
+
+def test_database_url_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    assert create_app("development").config["SQLALCHEMY_DATABASE_URI"] == url
+
+
+def test_sqlite_in_the_instance_folder_by_default(tmp_path: Path) -> None:
+    app = Flask("probe", instance_path=str(tmp_path))
+    configure(app, "development")
+    expected = f"sqlite:///{tmp_path / SQLITE_FILE}"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p@db:5432/app", "postgresql+psycopg://u:p@db:5432/app"),
+        ("postgresql://u:p@db/app", "postgresql+psycopg://u:p@db/app"),
+        ("postgresql+psycopg://u@db/app", "postgresql+psycopg://u@db/app"),
+        ("postgresql+psycopg2://u@db/app", "postgresql+psycopg2://u@db/app"),
+        ("sqlite:////var/app.sqlite", "sqlite:////var/app.sqlite"),
+    ],
+)
+def test_normalize_database_url(url: str, expected: str) -> None:
+    assert normalize_database_url(url) == expected
+
+
+def test_development_key_is_kept_private_and_stable(tmp_path: Path) -> None:
+    instance = tmp_path / "instance"
+    first = dev_secret_key(instance)
+    assert len(first) >= 64
+    assert dev_secret_key(instance) == first
+    mode = stat.S_IMODE((instance / "dev-secret-key").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_development_key_is_used_without_secret_key(tmp_path: Path) -> None:
+    app = Flask("probe", instance_path=str(tmp_path))
+    configure(app, "development")
+    assert app.config["SECRET_KEY"] == dev_secret_key(tmp_path)
