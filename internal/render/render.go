@@ -32,17 +32,22 @@ type Engine struct {
 	left   string
 	right  string
 	source string
-	// names maps the opaque names given to text/template back to what they
-	// stand for: text/template puts a template's name into a format string
-	// when it reports a parse error, so a "%" in a path would garble it.
-	names map[string]string
+	// current names what is being rendered. text/template is given a fixed
+	// name instead: it puts a template's name into a format string when it
+	// reports a parse error, so a "%" in a path would garble the message;
+	// and re-parsing under one name lets each parse tree be collected, so
+	// memory does not grow with the number of files.
+	current string
 }
+
+// slot is the one name every text is parsed under.
+const slot = "t"
 
 // New prepares an engine; r supplies the bytes of every secret.
 func New(t *manifest.Template, r io.Reader) *Engine {
 	left, right := t.Delims()
 	root := template.New("").Delims(left, right).Funcs(FuncMap(r)).Option("missingkey=error")
-	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source, names: map[string]string{}}
+	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source}
 }
 
 // String renders text (a default or an expression) named name for messages.
@@ -56,9 +61,8 @@ func (e *Engine) String(name, text string, data map[string]any) (string, error) 
 
 // execute parses and runs text, reporting errors against name.
 func (e *Engine) execute(name, text string, data map[string]any, w io.Writer) error {
-	id := fmt.Sprintf("t%d", len(e.names))
-	e.names[id] = name
-	t, err := e.root.New(id).Parse(text)
+	e.current = name
+	t, err := e.root.New(slot).Parse(text)
 	if err != nil {
 		return e.templateError(err, true)
 	}
@@ -218,15 +222,15 @@ func (e *Engine) renderFile(src, dst string, d fs.DirEntry, data map[string]any)
 	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode}, nil
 }
 
-var tmplErrRe = regexp.MustCompile(`(?s)^template: (t\d+):(\d+)(?::\d+)?: (?:executing "t\d+" at )?(.*)$`)
+var tmplErrRe = regexp.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::\d+)?: (?:executing "` + slot + `" at )?(.*)$`)
 
 // templateError reshapes text/template's messages into file:line: message.
 // Parse errors make a template invalid; execution errors are render failures.
 func (e *Engine) templateError(err error, parse bool) error {
 	out := err
 	if m := tmplErrRe.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[2])
-		out = &manifest.Error{File: e.names[m[1]], Line: line, Msg: m[3]}
+		line, _ := strconv.Atoi(m[1])
+		out = &manifest.Error{File: e.current, Line: line, Msg: m[2]}
 	}
 	if parse {
 		return fail.Invalid(out)
