@@ -22,7 +22,7 @@ import (
 func main() {
 	bin := flag.String("fwgen", "build/fwgen", "the fwgen binary to measure")
 	runs := flag.Int("runs", 20, "runs per case (the median is reported)")
-	dir := flag.String("dir", "", "scratch folder (default: a temporary one on the same disk as the build)")
+	dir := flag.String("dir", "", "scratch folder (default: a temporary one on the same disk as the build; a tmpfs such as /dev/shm/x separates fwgen's cost from the disk's)")
 	flag.Parse()
 	if err := run(*bin, *runs, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "benchproc:", err)
