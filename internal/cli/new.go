@@ -111,13 +111,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	var rec *recommend.Result
 	var recAnswers recommend.Answers
 	if chosen == "" && f.template == "" {
-		known, err := d.templateKeys()
-		if err != nil {
-			return err
-		}
-		if err := rejectUnknown(given, func(k string) bool {
-			return recommend.IsKey(k) || slices.Contains(known, k)
-		}, known); err != nil {
+		if err := d.rejectUnknownAnywhere(given); err != nil {
 			return err
 		}
 		res, ra, err := d.recommend(given, interactive)

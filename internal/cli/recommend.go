@@ -35,13 +35,7 @@ Answer keys (all optional):
 			if err != nil {
 				return err
 			}
-			known, err := d.templateKeys()
-			if err != nil {
-				return err
-			}
-			if err := rejectUnknown(given, func(k string) bool {
-				return recommend.IsKey(k) || slices.Contains(known, k)
-			}, known); err != nil {
+			if err := d.rejectUnknownAnywhere(given); err != nil {
 				return err
 			}
 			res, _, err := d.recommend(given, f.interactive(d))
@@ -106,6 +100,18 @@ func (d *Deps) templateKeys() ([]string, error) {
 		}
 	}
 	return keys, nil
+}
+
+// rejectUnknownAnywhere refuses keys that neither the recommendation nor
+// any built-in template takes, before a template has been chosen.
+func (d *Deps) rejectUnknownAnywhere(given answers.Set) error {
+	known, err := d.templateKeys()
+	if err != nil {
+		return err
+	}
+	return rejectUnknown(given, func(k string) bool {
+		return recommend.IsKey(k) || slices.Contains(known, k)
+	}, known)
 }
 
 // rejectUnknown fails on the first key ok refuses, naming every allowed key.
