@@ -27,10 +27,10 @@ lint:
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzNames$$' -fuzztime $(FUZZTIME) ./internal/names
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/answers
-	$(GO) test -run '^$$' -fuzz '^FuzzParseSets$$' -fuzztime $(FUZZTIME) ./internal/answers
-	$(GO) test -run '^$$' -fuzz '^FuzzRenderPath$$' -fuzztime $(FUZZTIME) ./internal/render
+	$(GO) test -run '^$$' -fuzz '^FuzzNames$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/names
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/answers
+	$(GO) test -run '^$$' -fuzz '^FuzzParseSets$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/answers
+	$(GO) test -run '^$$' -fuzz '^FuzzRenderPath$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/render
 
 ## bench: Go benchmarks, then whole-process time and memory
 bench: build
