@@ -292,22 +292,6 @@ questions:
 	}
 }
 
-func TestUnknown(t *testing.T) {
-	m := parseManifest(t, "name: t\nversion: 1.0.0\nquestions:\n  - key: a\n  - key: b\n")
-	tmpl := &manifest.Template{Manifest: *m}
-	given := Set{"a": 1, "z": 1, "c": 1, "use_case": 1}
-	if got := Unknown(given, tmpl, nil); !reflect.DeepEqual(got, []string{"c", "use_case", "z"}) {
-		t.Errorf("Unknown = %q", got)
-	}
-	extra := func(k string) bool { return k == "use_case" }
-	if got := Unknown(given, tmpl, extra); !reflect.DeepEqual(got, []string{"c", "z"}) {
-		t.Errorf("Unknown with extra = %q", got)
-	}
-	if got := Unknown(Set{"a": 1}, tmpl, nil); got != nil {
-		t.Errorf("Unknown = %q, want none", got)
-	}
-}
-
 func TestShow(t *testing.T) {
 	for in, want := range map[any]string{"s": "s", 1: "1", true: "true", 1.5: "1.5"} {
 		if got := show(in); got != want {

@@ -3,7 +3,6 @@ package answers
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -158,17 +157,4 @@ func plain(err error) error {
 		return errors.New(ve.Allowed)
 	}
 	return errors.New(err.Error())
-}
-
-// Unknown lists the keys of given that no question and no extra key takes.
-func Unknown(given Set, t *manifest.Template, extra func(string) bool) []string {
-	var out []string
-	keys := t.Keys()
-	for k := range given {
-		if !slices.Contains(keys, k) && (extra == nil || !extra(k)) {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
