@@ -136,11 +136,8 @@ func Coerce(q *manifest.Question, v any) (any, error) {
 		case bool:
 			return x, nil
 		case string:
-			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true", "yes", "y", "1":
-				return true, nil
-			case "false", "no", "n", "0":
-				return false, nil
+			if b, ok := manifest.ParseBool(x); ok {
+				return b, nil
 			}
 		}
 		return nil, bad("allowed values are true, false")

@@ -58,7 +58,8 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 	}
 	asked := r.Prompter != nil
 	if asked && q.When != "" {
-		asked, err = r.Engine.True(fmt.Sprintf("%s question %q when", r.Template.Source, q.Key), q.When, data)
+		at := q.At("when")
+		asked, err = r.Engine.True(render.Loc{File: r.Template.Source + "/" + manifest.FileName, Line: at.Line, Col: at.Col}, q.When, data)
 		if err != nil {
 			return nil, err
 		}
@@ -97,8 +98,8 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 		raw = node.Value
 		left, _ := r.Template.Delims()
 		if node.Tag == "!!str" && strings.Contains(node.Value, left) {
-			s, err := r.Engine.String(fmt.Sprintf("%s:%d (default of %s)",
-				r.Template.Source+"/"+manifest.FileName, node.Line, q.Key), node.Value, data)
+			at := q.At("default")
+			s, err := r.Engine.StringAt(render.Loc{File: r.Template.Source + "/" + manifest.FileName, Line: at.Line, Col: at.Col}, node.Value, data)
 			if err != nil {
 				return nil, err
 			}
@@ -111,8 +112,9 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 	}
 	v, err := Coerce(q, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the default of %s does not fit its question: %w",
-			r.Template.Source+"/"+manifest.FileName, q.Key, err)
+		at := q.At("default")
+		return nil, fmt.Errorf("%s:%d:%d: the default of %s does not fit its question: %w",
+			r.Template.Source+"/"+manifest.FileName, at.Line, at.Col, q.Key, err)
 	}
 	return v, nil
 }

@@ -196,8 +196,8 @@ func TestConditionalError(t *testing.T) {
 		m.Conditional = []manifest.Conditional{{Paths: []string{"a.txt"}, When: ".nope"}}
 	})
 	_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
-	if err == nil || !strings.Contains(err.Error(), `map has no entry for key "nope"`) ||
-		!strings.Contains(err.Error(), "fwgen.yaml conditional[0]") {
+	if err == nil || !strings.Contains(err.Error(), `unknown name "nope"`) ||
+		!strings.HasPrefix(err.Error(), "tpl/fwgen.yaml:") {
 		t.Errorf("error = %v", err)
 	}
 }
@@ -340,9 +340,10 @@ func TestModes(t *testing.T) {
 
 func TestMissingKey(t *testing.T) {
 	for _, tt := range []struct{ src, text, want string }{
-		{"app.py", "line one\nline two [% .nope %]\n", `tpl/files/app.py:2: <.nope>: map has no entry for key "nope"`},
-		{"b.py", "[% .fwgen.nope %]", `tpl/files/b.py:1: <.fwgen.nope>: map has no entry for key "nope"`},
-		{"[% .nope %].py", "", `tpl/files/[% .nope %].py (path):1: <.nope>: map has no entry for key "nope"`},
+		{"app.py", "line one\nline two [% .nope %]\n", `tpl/files/app.py:2:13: <.nope>: unknown name "nope" (known: api, database, docker, extras, fwgen, port, project_slug)`},
+		{"s.py", "[% .project_slgu %]", `tpl/files/s.py:1:4: <.project_slgu>: unknown name "project_slgu"; did you mean "project_slug"? (known: api, database, docker, extras, fwgen, port, project_slug)`},
+		{"b.py", "[% .fwgen.nope %]", `tpl/files/b.py:1:10: <.fwgen.nope>: unknown name "nope" (known: name, template, template_version, version)`},
+		{"[% .nope %].py", "", `tpl/files/[% .nope %].py (path segment "[% .nope %].py"):1:4: <.nope>: unknown name "nope" (known: api, database, docker, extras, fwgen, port, project_slug)`},
 	} {
 		tmpl := newTemplate(fstest.MapFS{tt.src: file(tt.text)}, nil)
 		_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
@@ -361,10 +362,12 @@ func TestMissingKey(t *testing.T) {
 
 func TestParseError(t *testing.T) {
 	for _, tt := range []struct{ src, text, want string }{
-		{"a.py", "ok\n[% if .docker %]never closed\n", "tpl/files/a.py:3: unexpected EOF"},
-		{"b.py", "[% now %]", `tpl/files/b.py:1: function "now" not defined`},
-		{"c.py", "one\n[% end %]", "tpl/files/c.py:2: unexpected {{end}}"},
-		{"[% if %]x", "", "tpl/files/[% if %]x (path):1: missing value for if"},
+		{"a.py", "ok\n[% if .docker %]never closed\n", "tpl/files/a.py:3:1: unexpected EOF"},
+		{"b.py", "[% now %]", `tpl/files/b.py:1:4: function "now" is left out: fwgen has no functions that are random or read the clock or the environment, so the same answers always give the same bytes (secrets: secretKey, secretHex)`},
+		{"d.py", "x\n  [% .project_slug | uper %]", `tpl/files/d.py:2:22: unknown function "uper"; did you mean "upper"?`},
+		{"e.py", "[% .project_slug | lenn %]", `tpl/files/e.py:1:20: unknown function "lenn"; did you mean "len"?`},
+		{"c.py", "one\n[% end %]", "tpl/files/c.py:2:1: unexpected {{end}}"},
+		{"[% if %]x", "", `tpl/files/[% if %]x (path segment "[% if %]x"):1:1: missing value for if`},
 	} {
 		tmpl := newTemplate(fstest.MapFS{tt.src: file(tt.text)}, nil)
 		_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
@@ -381,7 +384,7 @@ func TestFunctionErrorIsFailure(t *testing.T) {
 	tmpl := newTemplate(fstest.MapFS{"a": file("[% secretKey 0 %]")}, nil)
 	_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
 	if err == nil || !strings.Contains(err.Error(), "secret length 0 out of range 1..1024") ||
-		!strings.HasPrefix(err.Error(), "tpl/files/a:1: ") {
+		!strings.HasPrefix(err.Error(), "tpl/files/a:1:4: ") {
 		t.Errorf("error = %v", err)
 	}
 	if fail.Code(err) != fail.CodeFailure {
@@ -414,15 +417,15 @@ func TestStringAndTrue(t *testing.T) {
 		`eq .database "postgres"`: false, "and .docker .api": false, "or .docker (not .api)": true,
 		".port": true, `has "celery" .extras`: true, `has "redis" .extras`: false,
 	} {
-		got, err := e.True("w", expr, data)
+		got, err := e.True(Loc{File: "w"}, expr, data)
 		if err != nil || got != want {
 			t.Errorf("True(%s) = %v, %v; want %v", expr, got, err, want)
 		}
 	}
-	if _, err := e.True("w", ".nope", data); err == nil || fail.Code(err) != fail.CodeFailure {
+	if _, err := e.True(Loc{File: "w"}, ".nope", data); err == nil || fail.Code(err) != fail.CodeFailure {
 		t.Errorf("True(.nope) error = %v", err)
 	}
-	if _, err := e.True("w", "eq .a", data); err == nil {
+	if _, err := e.True(Loc{File: "w"}, "eq .a", data); err == nil {
 		t.Error("True with an exec error passed")
 	}
 	if _, err := e.String("d", "[% if %]", data); err == nil || fail.Code(err) != fail.CodeInvalid {
