@@ -10,6 +10,7 @@ import (
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/generate"
 	"github.com/fwgen/fwgen/internal/recommend"
 )
 
@@ -109,25 +110,7 @@ func (d *Deps) rejectUnknownAnywhere(given answers.Set) error {
 	if err != nil {
 		return err
 	}
-	return rejectUnknown(given, func(k string) bool {
-		return recommend.IsKey(k) || slices.Contains(known, k)
-	}, known)
-}
-
-// rejectUnknown fails on the first key ok refuses, naming every allowed key.
-func rejectUnknown(given answers.Set, ok func(string) bool, templateKeys []string) error {
-	var unknown []string
-	for k := range given {
-		if !ok(k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	slices.Sort(unknown)
-	return fail.Invalidf("unknown answer key %q: recommendation keys are %s; template keys are %s",
-		unknown[0], strings.Join(recommend.Keys(), ", "), strings.Join(templateKeys, ", "))
+	return generate.CheckKeys(given, known, recommend.Keys())
 }
 
 // recommendAnswers picks the recommendation keys out of a set of answers.

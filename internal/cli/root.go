@@ -16,6 +16,7 @@ import (
 	"github.com/fwgen/fwgen/internal/catalog"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/prompt"
+	"github.com/fwgen/fwgen/internal/source"
 )
 
 // Deps is what commands may touch of the outside world.
@@ -38,6 +39,8 @@ type Deps struct {
 }
 
 func (d *Deps) catalog() catalog.Catalog { return catalog.Catalog{FS: d.Templates} }
+
+func (d *Deps) loader() source.Loader { return source.Loader{Builtins: d.Templates, Dir: d.Dir} }
 
 // Run executes fwgen with args and returns the process exit code. It is the
 // one place where errors become exit codes and messages.
