@@ -20,10 +20,6 @@ import (
 	"github.com/fwgen/fwgen/internal/manifest"
 )
 
-// combinationProjects is the project name each built-in template's
-// combinations are generated under, as in testdata/variants.yaml.
-var combinationProjects = map[string]string{"flask": "myapp", "django": "mysite"}
-
 // testBinaryStart tells summary lines of this run from those of an earlier one.
 var testBinaryStart = time.Now()
 
@@ -198,7 +194,12 @@ func runCombinations(t *testing.T, s *suite, fw string) {
 	}
 	// variantRun lends its virtualenv environment (PATH, pip cache) and bin.
 	r := &variantRun{t: t, s: s, dir: dir, venv: filepath.Join(dir, "venv"), logDir: filepath.Join(dir, "logs"), started: start}
-	project := combinationProjects[fw]
+	// The project name of the template's own variants, so that the
+	// combinations are the projects its users get.
+	project := manifest.DefaultProject
+	if len(tpl.Variants) > 0 {
+		project = tpl.Variants[0].ProjectName()
+	}
 
 	var failures []error
 	var rendered []combination
