@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -68,6 +69,10 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		fmt.Fprintln(d.Err, "fwgen: cancelled; nothing was written")
 		return code
 	}
+	if errors.As(err, new(silent)) {
+		// The command has printed the whole story already.
+		return code
+	}
 	fmt.Fprintf(d.Err, "fwgen: %s\n", indentRest(err.Error()))
 	return code
 }
@@ -95,7 +100,7 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail.Invalid(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
-	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplatesCmd(d), newVersionCmd(d))
+	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newVersionCmd(d))
 	return root
 }
 

@@ -26,6 +26,11 @@ type File struct {
 	Path string // slash-separated, relative to the project root
 	Data []byte
 	Mode fs.FileMode
+	// Src is the template file it came from, relative to files/ ("" for
+	// fwgen's own record), so findings about the output point at it.
+	Src string
+	// Verbatim says the file was copied, not rendered.
+	Verbatim bool
 }
 
 // Engine renders one template with one random source.
@@ -96,6 +101,19 @@ func (e *Engine) execute(loc Loc, text string, data map[string]any, w io.Writer)
 	}
 	return nil
 }
+
+// Parse parses text as a template without running it, for lint.
+func (e *Engine) Parse(loc Loc, text string) error {
+	e.current = loc
+	if _, err := e.root.New(slot).Parse(text); err != nil {
+		return e.templateError(err, true, text, nil)
+	}
+	return nil
+}
+
+// Loc names a template file for findings: the template's source and
+// files/src.
+func (e *Engine) Loc(src string) string { return e.loc(src) }
 
 // True evaluates a condition expression such as `.docker` or
 // `eq .database "postgres"`, written at loc.
@@ -242,14 +260,14 @@ func (e *Engine) renderFile(src, dst string, d fs.DirEntry, data map[string]any)
 		mode = 0o755
 	}
 	if manifest.MatchAny(e.tmpl.Verbatim, src) {
-		return File{Path: dst, Data: raw, Mode: mode}, nil
+		return File{Path: dst, Data: raw, Mode: mode, Src: src, Verbatim: true}, nil
 	}
 	var b bytes.Buffer
 	if err := e.execute(Loc{File: e.loc(src)}, string(raw), data, &b); err != nil {
 		return File{}, err
 	}
 	// A checkout that turned LF into CRLF must not change the output.
-	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode}, nil
+	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode, Src: src}, nil
 }
 
 var (

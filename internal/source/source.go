@@ -93,13 +93,13 @@ func (l Loader) Load(ctx context.Context, spec string) (*Template, error) {
 }
 
 func (l Loader) folder(spec, dir string) (*Template, error) {
-	t, err := catalog.Dir(dir)
-	if err != nil {
-		return nil, err
-	}
 	// Messages and the record show the folder as the user gave it.
-	t.Source = filepath.ToSlash(filepath.Clean(spec))
-	return &Template{Template: t, Kind: Folder, Location: t.Source, Root: os.DirFS(dir), Dir: dir}, nil
+	shown := filepath.ToSlash(filepath.Clean(spec))
+	t, err := manifest.Load(os.DirFS(dir), shown)
+	if err != nil {
+		return nil, wrapLoad(spec, err)
+	}
+	return &Template{Template: t, Kind: Folder, Location: shown, Root: os.DirFS(dir), Dir: dir}, nil
 }
 
 func (l Loader) abs(p string) string {
