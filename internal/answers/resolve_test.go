@@ -120,7 +120,7 @@ func TestResolveRejects(t *testing.T) {
 		{"bad choice", Set{"database": "mysql"}, "shop",
 			`invalid value "mysql" for database: allowed values are sqlite, postgres`},
 		{"bad bool", Set{"docker": "maybe"}, "shop",
-			`invalid value "maybe" for docker: allowed values are true, false`},
+			`invalid value "maybe" for docker: allowed values are true/false, yes/no, y/n, on/off, 1/0 (any case)`},
 		{"stdlib slug given", Set{"project_slug": "json"}, "shop",
 			`invalid value for project_slug: "json" is a module of Python's standard library and would shadow it; try "json_app"`},
 		{"reserved slug given", Set{"project_slug": "tests"}, "shop",

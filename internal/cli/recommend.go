@@ -121,7 +121,7 @@ func recommendAnswers(given answers.Set) recommend.Answers {
 			out[k] = fmt.Sprint(v)
 		}
 	}
-	return out
+	return recommend.Normalize(out)
 }
 
 // recommend runs the recommendation step: validates what was given, asks

@@ -486,7 +486,7 @@ func (m *Manifest) literalDefault(q *Question) string {
 	switch q.Type {
 	case TypeBool:
 		if _, ok := ParseBool(n.Value); n.Kind != yaml.ScalarNode || !ok {
-			return fmt.Sprintf("default %q is not a bool (true or false)", n.Value)
+			return fmt.Sprintf("default %q is not a bool: use one of %s", n.Value, BoolWords)
 		}
 	case TypeInt:
 		if n.Tag != "!!int" {
@@ -523,12 +523,16 @@ func checkGlobs(file string, at Pos, what string, globs []string) []error {
 	return errs
 }
 
+// BoolWords lists what ParseBool accepts, for error messages: every bool
+// answer, of a template or of the recommendation, takes the same words.
+const BoolWords = "true/false, yes/no, y/n, on/off, 1/0 (any case)"
+
 // ParseBool reads the words a bool answer may be given as, in any case.
 func ParseBool(s string) (value, ok bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "yes", "y", "1":
+	case "true", "yes", "y", "on", "1":
 		return true, true
-	case "false", "no", "n", "0":
+	case "false", "no", "n", "off", "0":
 		return false, true
 	}
 	return false, false

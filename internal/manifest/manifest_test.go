@@ -174,7 +174,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad verbatim glob", head + "verbatim: ['**/[']\n",
 			`t/fwgen.yaml:3:11: verbatim: bad glob "**/["`},
 		{"bool default not a bool", head + "questions:\n  - key: a\n    type: bool\n    default: maybe\n",
-			`t/fwgen.yaml:6:14: question "a": default "maybe" is not a bool (true or false)`},
+			`t/fwgen.yaml:6:14: question "a": default "maybe" is not a bool: use one of true/false, yes/no, y/n, on/off, 1/0 (any case)`},
 		{"choice default outside choices", head + "questions:\n  - key: a\n    type: choice\n    choices: [x, y]\n    default: z\n",
 			`t/fwgen.yaml:7:14: question "a": default "z" is not one of its choices (x, y)`},
 		{"multi default outside choices", head + "questions:\n  - key: a\n    type: multi\n    choices: [x]\n    default: [x, q]\n",

@@ -2,8 +2,12 @@ package recommend
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/suggest"
 )
 
 // Answers maps answer keys to values as strings ("true"/"false" for
@@ -180,16 +184,45 @@ type InvalidError struct {
 
 func (e *InvalidError) Error() string {
 	if !IsKey(e.Key) {
-		return fmt.Sprintf("unknown answer key %q: recommendation keys are %s", e.Key, strings.Join(e.Allowed, ", "))
+		mean := ""
+		if c := suggest.Closest(e.Key, e.Allowed); c != "" {
+			mean = fmt.Sprintf("did you mean %q? ", c)
+		}
+		return fmt.Sprintf("unknown answer key %q: %srecommendation keys are %s", e.Key, mean, strings.Join(e.Allowed, ", "))
 	}
-	return fmt.Sprintf("invalid value %q for %s: allowed values are %s", e.Value, e.Key, strings.Join(e.Allowed, ", "))
+	allowed := strings.Join(e.Allowed, ", ")
+	if isBool(e.Allowed) {
+		allowed = manifest.BoolWords
+	}
+	return fmt.Sprintf("invalid value %q for %s: allowed values are %s%s",
+		e.Value, e.Key, allowed, suggest.Hint(e.Value, e.Allowed))
+}
+
+func isBool(values []string) bool { return slices.Equal(values, []string{"true", "false"}) }
+
+// Normalize returns a copy of a with every bool answer spelled "true" or
+// "false", so that recommendation keys take the same words as template keys
+// (yes/no, on/off, 1/0, any case). Other values are kept as they are.
+func Normalize(a Answers) Answers {
+	out := make(Answers, len(a))
+	for k, v := range a {
+		if i, ok := keyIndex[k]; ok && isBool(questions[i].Values) {
+			if b, ok := manifest.ParseBool(v); ok {
+				v = fmt.Sprint(b)
+			}
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // Validate returns nil, or an *InvalidError for the first problem found.
 // Unknown keys are reported before bad values, each in a fixed order, so the
-// same input always yields the same message. Values are matched exactly: an
-// empty string is not "no preference" (leave the key out for that).
+// same input always yields the same message. Bool answers take every word of
+// manifest.ParseBool; other values are matched exactly: an empty string is
+// not "no preference" (leave the key out for that).
 func Validate(a Answers) error {
+	a = Normalize(a)
 	var unknown []string
 	for k := range a {
 		if !IsKey(k) {
