@@ -16,6 +16,7 @@ import (
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/source"
+	"github.com/fwgen/fwgen/internal/suggest"
 	"github.com/fwgen/fwgen/internal/write"
 )
 
@@ -86,8 +87,13 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if err != nil {
 		return err
 	}
-	if f.framework != "" && !slices.Contains(builtins, f.framework) {
-		return fail.Invalidf("invalid value %q for --framework: allowed values are %s", f.framework, strings.Join(builtins, ", "))
+	if f.framework != "" {
+		fw := strings.ToLower(strings.TrimSpace(f.framework))
+		if !slices.Contains(builtins, fw) {
+			return fail.Invalidf("invalid value %q for --framework: allowed values are %s%s",
+				f.framework, strings.Join(builtins, ", "), suggest.Hint(f.framework, builtins))
+		}
+		f.framework = fw
 	}
 	given, meta, err := f.loadWithMeta(d)
 	if err != nil {

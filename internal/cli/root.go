@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fwgen/fwgen/internal/catalog"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/source"
+	"github.com/fwgen/fwgen/internal/suggest"
 )
 
 // Deps is what commands may touch of the outside world.
@@ -92,16 +94,56 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
   fwgen new myapp --framework flask --no-input
   fwgen recommend --set use_case=cms --set needs_admin=true
   fwgen templates`,
-		Version:       d.Version,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		Version: d.Version,
+		// cobra's "Did you mean this?" for a mistyped command.
+		SuggestionsMinimumDistance: 2,
+		SilenceUsage:               true,
+		SilenceErrors:              true,
 	}
 	root.SetVersionTemplate("fwgen {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fail.Invalid(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
+		return fail.Invalid(fmt.Errorf("%w%s\nRun '%s --help' for usage.", err, flagHint(c, err), c.CommandPath()))
 	})
 	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newVersionCmd(d))
 	return root
+}
+
+// flagHint is `; did you mean "--X"?` for an unknown flag close to one the
+// command takes; pflag itself suggests nothing.
+func flagHint(c *cobra.Command, err error) string {
+	name, ok := strings.CutPrefix(err.Error(), "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	var known []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			known = append(known, f.Name)
+		}
+	})
+	c.InheritedFlags().VisitAll(func(f *pflag.Flag) { known = append(known, f.Name) })
+	if m := suggest.Closest(name, known); m != "" {
+		return `; did you mean "--` + m + `"?`
+	}
+	return ""
+}
+
+// groupRun runs a command that only groups subcommands: alone it shows its
+// help; with an argument it is an unknown subcommand, with a suggestion, as
+// cobra already does for the root command.
+func groupRun(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return c.Help()
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+	var subs []string
+	for _, sub := range c.Commands() {
+		if sub.IsAvailableCommand() {
+			subs = append(subs, sub.Name())
+		}
+	}
+	msg += suggest.Hint(args[0], subs)
+	return fail.Invalidf("%s\nRun '%s --help' for usage.", msg, c.CommandPath())
 }
 
 // exactArgs is cobra.ExactArgs with the usage classification.

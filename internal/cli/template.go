@@ -39,7 +39,8 @@ func newTemplateCmd(d *Deps) *cobra.Command {
   fwgen template lint mytpl
   fwgen template render mytpl --set docker=true --output /tmp/out
   fwgen template test mytpl --run-checks`,
-		Args: noArgs,
+		Args: cobra.ArbitraryArgs,
+		RunE: groupRun,
 	}
 	c.AddCommand(newTemplateInitCmd(d), newTemplateLintCmd(d), newTemplateRenderCmd(d), newTemplateTestCmd(d))
 	return c
