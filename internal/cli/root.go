@@ -59,24 +59,64 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 	if err == nil {
 		return fail.CodeOK
 	}
-	if !started && fail.Code(err) == fail.CodeFailure {
+	code := fail.Code(err)
+	msg := indentRest(err.Error())
+	switch {
+	case !started && code == fail.CodeFailure:
 		// cobra failed before any command ran: unknown command, bad flag or
 		// argument count.
-		err = fail.Invalid(err)
-		fmt.Fprintf(d.Err, "fwgen: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
-		return fail.CodeInvalid
-	}
-	code := fail.Code(err)
-	if code == fail.CodeCancelled {
-		fmt.Fprintln(d.Err, "fwgen: cancelled; nothing was written")
+		code = fail.CodeInvalid
+		msg = fmt.Sprintf("%s\nRun '%s --help' for usage.", indentRest(err.Error()), cmd.CommandPath())
+	case code == fail.CodeCancelled:
+		msg = "cancelled; nothing was written"
+	case errors.As(err, new(silent)):
+		// The command has printed the whole story already, its JSON
+		// document included.
 		return code
 	}
-	if errors.As(err, new(silent)) {
-		// The command has printed the whole story already.
-		return code
+	fmt.Fprintf(d.Err, "fwgen: %s\n", msg)
+	if wantsJSON(cmd, args) {
+		// Pipelines parse stdout whatever happened: one document, always.
+		text := err.Error()
+		if code == fail.CodeCancelled {
+			text = msg
+		}
+		if i := strings.Index(text, "\nRun '"); i >= 0 {
+			text = text[:i]
+		}
+		_ = writeJSON(d.Out, errorDoc{Error: errorBody{Code: code, Message: text}})
 	}
-	fmt.Fprintf(d.Err, "fwgen: %s\n", indentRest(err.Error()))
 	return code
+}
+
+type errorDoc struct {
+	Error errorBody `json:"error"`
+}
+
+type errorBody struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// wantsJSON reports whether the command takes --json and was given it. A
+// flag error stops parsing early, so the arguments are read as well.
+func wantsJSON(cmd *cobra.Command, args []string) bool {
+	f := cmd.Flags().Lookup("json")
+	if f == nil {
+		return false
+	}
+	if f.Changed {
+		return f.Value.String() == "true"
+	}
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--json" || a == "--json=true" {
+			return true
+		}
+	}
+	return false
 }
 
 // indentRest keeps joined multi-line errors readable under the prefix.
