@@ -22,6 +22,11 @@ type Resolver struct {
 	// Base is data every default and condition sees besides earlier answers
 	// (the "fwgen" map).
 	Base map[string]any
+	// Defaults replace the manifest's defaults of some questions (the
+	// recommendation's, or the current answer when one is changed). A value
+	// that does not fit its question is ignored: the manifest's default
+	// stands.
+	Defaults map[string]any
 }
 
 // Resolve returns the typed answers in question order. Keys of given that
@@ -55,6 +60,11 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 	def, err := r.Default(q, data)
 	if err != nil {
 		return nil, err
+	}
+	if raw, ok := r.Defaults[q.Key]; ok {
+		if v, err := Coerce(q, raw); err == nil && Check(q, v, r.Template.ReservedNames) == nil {
+			def = v
+		}
 	}
 	asked := r.Prompter != nil
 	if asked && q.When != "" {

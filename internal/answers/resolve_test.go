@@ -334,3 +334,38 @@ func TestWhenError(t *testing.T) {
 		t.Errorf("non-interactive: %#v, %v", got, err)
 	}
 }
+
+// Defaults given to the resolver replace the manifest's for unanswered
+// questions, feed later defaults, are what a prompt offers, and never beat a
+// given answer; one that does not fit its question is ignored.
+func TestResolveDefaultsOverride(t *testing.T) {
+	r := resolver(t, resolveManifest, "shop", nil)
+	r.Defaults = map[string]any{"database": "postgres", "docker": true, "api": "yes", "port": "not a number", "project_slug": "class"}
+	got, err := r.Resolve(Set{"api": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"project_name": "Shop", "project_slug": "shop", "database": "postgres", "docker": true,
+		"compose": true, "port": 8000, "extras": []string{"celery"}, "api": false, "api_docs": true,
+		"email": "shop@example.com",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Resolve = %#v\nwant %#v", got, want)
+	}
+
+	// At a prompt, Enter takes the overriding default.
+	script, err := prompt.ParseScript("Database =>\nUse Docker? =>\nAdd docker compose? => n\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = resolver(t, resolveManifest, "shop", script)
+	r.Defaults = map[string]any{"database": "postgres", "docker": true}
+	got, err = r.Resolve(Set{"project_name": "Shop", "project_slug": "shop", "port": 1, "extras": "", "api": "no", "email": "a@b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["database"] != "postgres" || got["docker"] != true || got["compose"] != false {
+		t.Errorf("asked with overriding defaults: %#v", got)
+	}
+}
