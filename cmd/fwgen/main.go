@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -55,5 +56,20 @@ func realDeps() (*cli.Deps, error) {
 		Prompter:  &prompt.Survey{In: os.Stdin, Out: os.Stderr, Err: os.Stderr},
 		Templates: templates.FS,
 		Version:   version.Version,
+		Width:     terminalWidth,
 	}, nil
+}
+
+// terminalWidth is COLUMNS when set, as shells and most tools take it,
+// else the width of the terminal on stdout or stderr, else 0 (unknown).
+func terminalWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	for _, f := range []*os.File{os.Stdout, os.Stderr} {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
 }

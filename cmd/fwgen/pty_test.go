@@ -95,6 +95,7 @@ func TestTerminalPrompts(t *testing.T) {
 		term.Step("Port", 2, "\r")
 		term.Step("Extras", 0, " \r") // toggle the first choice
 		term.Step("Author e-mail", 2, "\r")
+		term.Step("Write app now?", 0, "\r") // the review's default: write it
 		if code := exitCode(t, term, cmd); code != 0 {
 			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
 		}

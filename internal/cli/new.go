@@ -76,7 +76,6 @@ type newResult struct {
 }
 
 func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
-	started := d.Now()
 	if err := names.CheckFolder(name); err != nil {
 		return fail.Invalid(fmt.Errorf("invalid project name: %w", err))
 	}
@@ -95,6 +94,12 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		}
 		f.framework = fw
 	}
+	// A target that will be refused is refused before the first question,
+	// so that no answer is typed in vain.
+	target := filepath.Join(d.abs(f.output), name)
+	if _, err := write.Check(target, nil, f.force); err != nil {
+		return err
+	}
 	given, meta, err := f.loadWithMeta(d)
 	if err != nil {
 		return err
@@ -104,6 +109,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if f.json || interactive {
 		msgs = d.Err
 	}
+	f.announce(d)
 
 	// The template is fixed by a flag, by the answers file of a project being
 	// replayed, or by the recommendation.
@@ -129,6 +135,9 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 		rec, recAnswers = &res, ra
+		if f.quiet(d) {
+			fmt.Fprintf(d.Err, "fwgen: %s\n", recommend.Verdict(res))
+		}
 		if spec, err = chooseFramework(d, res, interactive, msgs); err != nil {
 			return err
 		}
@@ -143,21 +152,37 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if err != nil {
 		return err
 	}
+	shaped := shapeDefaults(tmpl, recAnswers)
 	req := generate.Request{
 		Template: tmpl, Name: name, Given: given, OtherKeys: recommend.Keys(),
-		Rand: d.Rand, Version: d.Version,
+		Rand: d.Rand, Version: d.Version, Defaults: shaped.values(),
 		Recommendation: &generate.Recommendation{Answers: recAnswers, Result: rec, Recorded: recorded},
 	}
 	if interactive {
+		// Ask, then let the person review every answer before anything is
+		// written; the project is rendered afresh from the settled answers.
 		req.Prompter = d.Prompter
+		gen, err := generate.Generate(c.Context(), req)
+		if err != nil {
+			return err
+		}
+		settled, err := review(c, d, req, gen.Answers, reviewInfo{
+			target: d.rel(target), tmpl: tmpl, rec: rec, recAnswers: recAnswers, shaped: shaped, given: given,
+		})
+		if err != nil {
+			return err
+		}
+		req.Given, req.Prompter = settled, nil
 	}
+	// The clock starts once every answer is in: "Created … in" is fwgen's
+	// time, not the time spent answering.
+	started := d.Now()
 	gen, err := generate.Generate(c.Context(), req)
 	if err != nil {
 		return err
 	}
 	files := gen.Files
 
-	target := filepath.Join(d.abs(f.output), name)
 	plan, err := write.Check(target, files, f.force)
 	if err != nil {
 		return err
@@ -170,10 +195,13 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		out.Files = append(out.Files, name+"/"+file.Path)
 	}
 	if rec != nil && !interactive && !f.json {
-		if err := recommend.WriteText(msgs, *rec); err != nil {
+		if err := recommend.WriteTextWidth(msgs, *rec, d.width()); err != nil {
 			return err
 		}
 		fmt.Fprintln(msgs)
+	}
+	if !interactive && !f.json {
+		shaped.report(msgs, given)
 	}
 	if !f.dryRun {
 		if err := write.Write(c.Context(), plan, files); err != nil {
@@ -194,7 +222,7 @@ func chooseFramework(d *Deps, res recommend.Result, interactive bool, msgs inter
 	if !interactive {
 		return res.Framework, nil
 	}
-	if err := recommend.WriteText(msgs, res); err != nil {
+	if err := recommend.WriteTextWidth(msgs, res, d.width()); err != nil {
 		return "", err
 	}
 	other := "flask"
@@ -229,8 +257,9 @@ func replaySource(meta map[string]any, builtins []string) string {
 }
 
 func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl *source.Template, dryRun bool, started time.Time) error {
+	where := d.rel(plan.Target)
 	if dryRun {
-		fmt.Fprintf(d.Out, "Would write %d files to %s (dry run: nothing written):\n", len(files), plan.Target)
+		fmt.Fprintf(d.Out, "Would write %d files to %s (dry run: nothing written):\n", len(files), where)
 		for _, file := range files {
 			note := ""
 			if slices.Contains(plan.Replaced, file.Path) {
@@ -240,15 +269,36 @@ func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl
 		}
 		return nil
 	}
-	fmt.Fprintf(d.Out, "Created %s with the %s (%d files", plan.Target, generate.Describe(tmpl), len(files))
+	fmt.Fprintf(d.Out, "Created %s with the %s (%d files", where, generate.Describe(tmpl), len(files))
 	if n := len(plan.Replaced); n > 0 {
 		fmt.Fprintf(d.Out, ", %d replaced", n)
 	}
 	fmt.Fprintf(d.Out, ") in %s.\n", d.Now().Sub(started).Round(time.Millisecond))
 	if slices.ContainsFunc(files, func(f render.File) bool { return f.Path == "README.md" }) {
-		fmt.Fprintf(d.Out, "\nNext: cd %s and follow README.md to install, migrate, test and run.\n", name)
+		fmt.Fprintf(d.Out, "\nNext: cd %s and follow README.md to install, migrate, test and run.\n", shellQuote(where))
 	}
 	return nil
+}
+
+// rel is path as the user would type it from where fwgen was started:
+// relative below that folder (sub/app), absolute elsewhere.
+func (d *Deps) rel(path string) string {
+	r, err := filepath.Rel(d.Dir, path)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return r
+}
+
+// shellQuote quotes a path for a command line when it needs it.
+func shellQuote(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '_' || r == '-' || r == '+' || r == ':' || r == '@' ||
+			'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (d *Deps) abs(p string) string {

@@ -39,6 +39,7 @@ Answer keys (all optional):
 			if err := d.rejectUnknownAnywhere(given); err != nil {
 				return err
 			}
+			f.announce(d)
 			res, _, err := d.recommend(given, f.interactive(d))
 			if err != nil {
 				return err
@@ -46,7 +47,7 @@ Answer keys (all optional):
 			if f.json {
 				return writeJSON(d.Out, res)
 			}
-			return recommend.WriteText(d.Out, res)
+			return recommend.WriteTextWidth(d.Out, res, d.width())
 		},
 	}
 	f.register(c)

@@ -39,6 +39,20 @@ type Deps struct {
 	// Templates holds the built-in templates, one folder each.
 	Templates fs.FS
 	Version   string
+	// Width is the terminal's width in columns (COLUMNS first), or 0 when
+	// unknown; nil is unknown too.
+	Width func() int
+}
+
+// width is the width text output wraps to: the terminal's, or 80, the
+// width every output is designed to look right at.
+func (d *Deps) width() int {
+	if d.Width != nil {
+		if w := d.Width(); w > 0 {
+			return w
+		}
+	}
+	return 80
 }
 
 func (d *Deps) catalog() catalog.Catalog { return catalog.Catalog{FS: d.Templates} }
@@ -223,4 +237,17 @@ func (f *answerFlags) register(c *cobra.Command) {
 // interactive reports whether prompts may be shown.
 func (f *answerFlags) interactive(d *Deps) bool {
 	return d.Interactive && !f.noInput && d.Prompter != nil
+}
+
+// quiet reports that questions go unasked only because no one is at a
+// terminal: the case a CI log should explain, unlike an explicit --no-input.
+func (f *answerFlags) quiet(d *Deps) bool {
+	return !d.Interactive && !f.noInput
+}
+
+// announce says on stderr, once, that fwgen is not prompting and why.
+func (f *answerFlags) announce(d *Deps) {
+	if f.quiet(d) {
+		fmt.Fprintln(d.Err, "fwgen: stdin is not a terminal: not prompting; using defaults and given answers")
+	}
 }

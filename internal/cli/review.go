@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fwgen/fwgen/internal/answers"
+	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/generate"
+	"github.com/fwgen/fwgen/internal/prompt"
+	"github.com/fwgen/fwgen/internal/recommend"
+	"github.com/fwgen/fwgen/internal/source"
+)
+
+// shapedDefault is a template default set by the recommendation's answers.
+type shapedDefault struct {
+	key     string
+	value   any
+	because string
+}
+
+type shaped []shapedDefault
+
+// shapeDefaults keeps the recommendation's defaults that the template can
+// take: a question of that key whose type fits the value.
+func shapeDefaults(t *source.Template, ra recommend.Answers) shaped {
+	var out shaped
+	for _, def := range recommend.TemplateDefaults(ra) {
+		q, ok := t.Question(def.Key)
+		if !ok {
+			continue
+		}
+		v, err := answers.Coerce(q, def.Value)
+		if err != nil {
+			continue
+		}
+		out = append(out, shapedDefault{key: def.Key, value: v, because: def.Because})
+	}
+	return out
+}
+
+func (s shaped) values() map[string]any {
+	m := map[string]any{}
+	for _, d := range s {
+		m[d.key] = d.value
+	}
+	return m
+}
+
+// origin says where key's default came from, or "".
+func (s shaped) origin(key string) string {
+	for _, d := range s {
+		if d.key == key {
+			return "recommended for " + d.because
+		}
+	}
+	return ""
+}
+
+// report lists the defaults the recommendation set and no given answer
+// overrode.
+func (s shaped) report(w io.Writer, given answers.Set) {
+	var lines []string
+	for _, d := range s {
+		if _, ok := given[d.key]; ok {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("  %s=%v (for %s)", d.key, d.value, d.because))
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "Defaults from the recommendation (--set wins):\n%s\n\n", strings.Join(lines, "\n"))
+	}
+}
+
+// reviewInfo is what the summary shows besides the template's answers.
+type reviewInfo struct {
+	target     string
+	tmpl       *source.Template
+	rec        *recommend.Result
+	recAnswers recommend.Answers
+	shaped     shaped
+	given      answers.Set
+}
+
+const (
+	reviewWrite  = "Write the project"
+	reviewChange = "Change an answer"
+	reviewCancel = "Cancel (nothing is written)"
+)
+
+// review shows every answer and lets the person write, change an answer
+// and see the summary again, or cancel. It returns the answers to render
+// from: the given ones with every template answer settled.
+func review(c *cobra.Command, d *Deps, req generate.Request, current map[string]any, info reviewInfo) (answers.Set, error) {
+	for {
+		writeSummary(d.Err, info, current, d.width())
+		choice, err := d.Prompter.Select(fmt.Sprintf("Write %s now?", info.target),
+			"Change any answer before anything is written; cancelling writes nothing.",
+			[]string{reviewWrite, reviewChange, reviewCancel}, reviewWrite)
+		if err != nil {
+			return nil, err
+		}
+		switch choice {
+		case reviewCancel:
+			return nil, fail.ErrCancelled
+		case reviewWrite:
+			return settle(info.given, current), nil
+		}
+		key, err := pickAnswer(d, info.tmpl, current)
+		if err != nil {
+			return nil, err
+		}
+		again := req
+		again.Given = settle(info.given, current)
+		for _, k := range dependents(info.tmpl, key) {
+			delete(again.Given, k)
+		}
+		delete(again.Given, key)
+		again.Defaults = info.shaped.values()
+		again.Defaults[key] = current[key]
+		counter := &countingPrompter{Prompter: d.Prompter}
+		again.Prompter = counter
+		gen, err := generate.Generate(c.Context(), again)
+		if err != nil {
+			return nil, err
+		}
+		if counter.asked == 0 {
+			q, _ := info.tmpl.Question(key)
+			fmt.Fprintf(d.Err, "%s is not asked with the other answers as they are (it is asked when %s).\n", key, q.When)
+		}
+		current = gen.Answers
+	}
+}
+
+// settle lays the template's answers over the given ones, which keep the
+// recommendation's keys.
+func settle(given answers.Set, current map[string]any) answers.Set {
+	out := answers.Set{}
+	for k, v := range given {
+		out[k] = v
+	}
+	for k, v := range current {
+		out[k] = v
+	}
+	return out
+}
+
+// dependents are the questions after key whose condition or default reads
+// it: changing key asks or derives them again.
+func dependents(t *source.Template, key string) []string {
+	ref := regexp.MustCompile(`\.` + regexp.QuoteMeta(key) + `\b`)
+	var out []string
+	after := false
+	for _, q := range t.Questions {
+		if q.Key == key {
+			after = true
+			continue
+		}
+		if after && (ref.MatchString(q.When) || ref.MatchString(q.Default.Value)) {
+			out = append(out, q.Key)
+		}
+	}
+	return out
+}
+
+func pickAnswer(d *Deps, t *source.Template, current map[string]any) (string, error) {
+	var options []string
+	byOption := map[string]string{}
+	for _, q := range t.Questions {
+		opt := fmt.Sprintf("%s: %s", q.Key, showValue(current[q.Key]))
+		options = append(options, opt)
+		byOption[opt] = q.Key
+	}
+	got, err := d.Prompter.Select("Which answer?", "", options, options[0])
+	if err != nil {
+		return "", err
+	}
+	return byOption[got], nil
+}
+
+// writeSummary prints every answer, one per line, within width columns.
+func writeSummary(w io.Writer, info reviewInfo, current map[string]any, width int) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nReview: %s, with the %s\n", info.target, generate.Describe(info.tmpl))
+	keyWidth := 0
+	for _, q := range info.tmpl.Questions {
+		keyWidth = max(keyWidth, len(q.Key))
+	}
+	var recKeys []string
+	for _, k := range recommend.Keys() {
+		if _, ok := info.recAnswers[k]; ok {
+			recKeys = append(recKeys, k)
+			keyWidth = max(keyWidth, len(k))
+		}
+	}
+	line := func(key, value, note string) {
+		if note != "" {
+			value += "  (" + note + ")"
+		}
+		fmt.Fprintf(&b, "  %-*s  %s\n", keyWidth, key, clip(value, width-keyWidth-4))
+	}
+	if info.rec != nil || len(recKeys) > 0 {
+		b.WriteString("\n")
+		if info.rec != nil {
+			b.WriteString(clip(recommend.Verdict(*info.rec), width) + "\n")
+		}
+		for _, k := range recKeys {
+			line(k, info.recAnswers[k], "")
+		}
+	}
+	b.WriteString("\n")
+	for _, q := range info.tmpl.Questions {
+		note := ""
+		if _, given := info.given[q.Key]; !given {
+			if o := info.shaped.origin(q.Key); o != "" && slices.Contains(shapedKeys(info.shaped, current), q.Key) {
+				note = o
+			}
+		}
+		line(q.Key, showValue(current[q.Key]), note)
+	}
+	b.WriteString("\n")
+	_, _ = io.WriteString(w, b.String())
+}
+
+// shapedKeys are the shaped defaults that the current answers still hold.
+func shapedKeys(s shaped, current map[string]any) []string {
+	var out []string
+	for _, d := range s {
+		if fmt.Sprint(current[d.key]) == fmt.Sprint(d.value) {
+			out = append(out, d.key)
+		}
+	}
+	return out
+}
+
+// clip shortens s to n columns with an ellipsis; the summary is one line per
+// answer whatever the width.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if n < 8 || len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func showValue(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case []string:
+		if len(x) == 0 {
+			return "(none)"
+		}
+		return strings.Join(x, ", ")
+	case string:
+		if x == "" {
+			return `""`
+		}
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// countingPrompter counts the questions asked through it.
+type countingPrompter struct {
+	prompt.Prompter
+	asked int
+}
+
+func (p *countingPrompter) Input(msg, help, def string, validate func(string) error) (string, error) {
+	p.asked++
+	return p.Prompter.Input(msg, help, def, validate)
+}
+
+func (p *countingPrompter) Confirm(msg, help string, def bool) (bool, error) {
+	p.asked++
+	return p.Prompter.Confirm(msg, help, def)
+}
+
+func (p *countingPrompter) Select(msg, help string, options []string, def string) (string, error) {
+	p.asked++
+	return p.Prompter.Select(msg, help, options, def)
+}
+
+func (p *countingPrompter) MultiSelect(msg, help string, options, def []string) ([]string, error) {
+	p.asked++
+	return p.Prompter.MultiSelect(msg, help, options, def)
+}
