@@ -221,7 +221,11 @@ func Check(q *manifest.Question, v any, reserved []string) error {
 		return nil
 	}
 	if !q.MatchPattern(s) {
-		return fail.Invalid(&ValueError{Key: q.Key, Value: s, Allowed: "must match " + q.Pattern})
+		want := "does not have the form this answer needs (the pattern " + q.Pattern + ")"
+		if q.PatternHelp != "" {
+			want = "want " + q.PatternHelp
+		}
+		return fail.Invalid(&ValueError{Key: q.Key, Value: s, Allowed: want})
 	}
 	if q.Validate == manifest.ValidatePythonPackage {
 		if err := names.CheckPackage(s, reserved); err != nil {

@@ -270,9 +270,16 @@ questions:
 		t.Errorf("good email: %v", err)
 	}
 	err := Check(email, "not an email", nil)
-	if err == nil || err.Error() != `invalid value "not an email" for email: must match ^[^@\s]+@[^@\s]+$` ||
+	if err == nil || err.Error() != `invalid value "not an email" for email: does not have the form this answer needs (the pattern ^[^@\s]+@[^@\s]+$)` ||
 		fail.Code(err) != fail.CodeInvalid {
 		t.Errorf("bad email: %v", err)
+	}
+	// With pattern_help the message says in words what is wanted.
+	worded := *email
+	worded.PatternHelp = "an e-mail address such as you@example.com"
+	err = Check(&worded, "nobody", nil)
+	if err == nil || err.Error() != `invalid value "nobody" for email: want an e-mail address such as you@example.com` {
+		t.Errorf("bad email with pattern_help: %v", err)
 	}
 	// Only strings are checked.
 	if err := Check(email, 5, nil); err != nil {

@@ -129,7 +129,7 @@ func TestResolveRejects(t *testing.T) {
 		{"stdlib slug by default", nil, "os",
 			`invalid value for project_slug: "os" is a module of Python's standard library and would shadow it; try "os_app"`},
 		{"pattern given", Set{"email": "nobody"}, "shop",
-			`invalid value "nobody" for email: must match ^[^@\s]+@[^@\s]+$`},
+			`invalid value "nobody" for email: does not have the form this answer needs (the pattern ^[^@\s]+@[^@\s]+$)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestResolvePromptValidation(t *testing.T) {
 		{"Project name =>\nPackage name =>\nDatabase =>\nUse Docker? =>\nPort => eighty",
 			`scripted answer "eighty" to "Port" rejected: want a whole number`},
 		{"Project name =>\nPackage name =>\nDatabase =>\nUse Docker? =>\nPort =>\nExtras =>\nAdd an API? =>\nAuthor email => nobody",
-			`scripted answer "nobody" to "Author email" rejected: must match ^[^@\s]+@[^@\s]+$`},
+			`scripted answer "nobody" to "Author email" rejected: does not have the form this answer needs (the pattern ^[^@\s]+@[^@\s]+$)`},
 		{"Project name =>\nPackage name =>\nDatabase => mysql",
 			`scripted answer "mysql" to "Database" `},
 		{"Project name =>\nSomething else => x",

@@ -119,16 +119,20 @@ func (c Check) TimeoutOrDefault() time.Duration {
 
 // Question is one answer key the template takes.
 type Question struct {
-	Key      string    `yaml:"key"`
-	Type     string    `yaml:"type"`
-	Prompt   string    `yaml:"prompt"`
-	Help     string    `yaml:"help"`
-	Default  yaml.Node `yaml:"default"`
-	Choices  []string  `yaml:"choices"`
-	Pattern  string    `yaml:"pattern"`
-	Validate string    `yaml:"validate"`
-	When     string    `yaml:"when"`
-	Line     int       `yaml:"-"`
+	Key     string    `yaml:"key"`
+	Type    string    `yaml:"type"`
+	Prompt  string    `yaml:"prompt"`
+	Help    string    `yaml:"help"`
+	Default yaml.Node `yaml:"default"`
+	Choices []string  `yaml:"choices"`
+	Pattern string    `yaml:"pattern"`
+	// PatternHelp says in words what Pattern wants ("an e-mail address such
+	// as you@example.com"); a person should not have to read a regular
+	// expression.
+	PatternHelp string `yaml:"pattern_help"`
+	Validate    string `yaml:"validate"`
+	When        string `yaml:"when"`
+	Line        int    `yaml:"-"`
 	// Pos locates the question (key "") and each of its fields' values.
 	Pos map[string]Pos `yaml:"-"`
 
@@ -402,6 +406,9 @@ func (m *Manifest) check(file string) error {
 			if q.Type != TypeString {
 				bad(q.At("pattern"), "question %q: pattern only goes with string questions", q.Key)
 			}
+		}
+		if q.PatternHelp != "" && q.Pattern == "" {
+			bad(q.At("pattern_help"), "question %q: pattern_help only goes with a pattern", q.Key)
 		}
 		if q.Validate != "" && q.Validate != ValidatePythonPackage {
 			bad(q.At("validate"), "question %q: validate %q is not known (known: %s)", q.Key, q.Validate, ValidatePythonPackage)
