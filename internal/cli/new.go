@@ -54,6 +54,13 @@ module, or a package the project imports.`,
 			return runNew(c, d, &f, args[0])
 		},
 	}
+	defaultHelp := c.HelpFunc()
+	c.SetHelpFunc(func(c *cobra.Command, args []string) {
+		defaultHelp(c, args)
+		// The keys come from the templates themselves, so they are read
+		// only when help is asked for.
+		fmt.Fprint(c.OutOrStdout(), templateKeysHelp(d))
+	})
 	f.register(c)
 	c.Flags().StringVar(&f.framework, "framework", "", "skip the recommendation and use `flask|django`")
 	c.Flags().StringVarP(&f.output, "output", "o", ".", "parent `folder` of the new project")
@@ -62,6 +69,22 @@ module, or a package the project imports.`,
 	c.Flags().BoolVar(&f.force, "force", false, "write into a non-empty folder, replacing only the template's files; never delete")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
+}
+
+// templateKeysHelp lists each built-in template's answer keys for the end
+// of `fwgen new --help`.
+func templateKeysHelp(d *Deps) string {
+	all, err := d.catalog().All()
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nTemplate answer keys (give them with --set KEY=VALUE):\n")
+	for _, t := range all {
+		wrap(&b, fmt.Sprintf("  %-8s", t.Name), "          ", strings.Join(t.Keys(), ", "), d.width())
+	}
+	b.WriteString("Recommendation keys: see 'fwgen recommend --help'. Types, defaults, choices and\nhelp of every key: 'fwgen templates --json'.\n")
+	return b.String()
 }
 
 // newResult is the contract's `fwgen new --json` document.

@@ -57,7 +57,9 @@ Answer keys (all optional):
 func recommendKeyHelp() string {
 	var b strings.Builder
 	for _, q := range recommend.Questions() {
-		fmt.Fprintf(&b, "  %-18s %s\n", q.Key, strings.Join(q.Values, ", "))
+		// Help is written once, before the terminal's width is known, so it
+		// wraps to 80 columns, the width every output is designed for.
+		wrap(&b, fmt.Sprintf("  %-18s ", q.Key), strings.Repeat(" ", 21), strings.Join(q.Values, ", "), 80)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -155,6 +155,14 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
 		SilenceErrors:              true,
 	}
 	root.SetVersionTemplate("fwgen {{.Version}}\n")
+	// Flag descriptions wrap to the terminal like every other text.
+	cobra.AddTemplateFunc("wrappedFlags", func(fs *pflag.FlagSet) string {
+		return strings.TrimRight(fs.FlagUsagesWrapped(d.width()-1), "\n")
+	})
+	usage := root.UsageTemplate()
+	usage = strings.ReplaceAll(usage, ".LocalFlags.FlagUsages | trimTrailingWhitespaces", "wrappedFlags .LocalFlags")
+	usage = strings.ReplaceAll(usage, ".InheritedFlags.FlagUsages | trimTrailingWhitespaces", "wrappedFlags .InheritedFlags")
+	root.SetUsageTemplate(usage)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail.Invalid(fmt.Errorf("%w%s\nRun '%s --help' for usage.", err, flagHint(c, err), c.CommandPath()))
 	})

@@ -94,7 +94,7 @@ func newTemplateLintCmd(d *Deps) *cobra.Command {
 	var f lintFlags
 	c := &cobra.Command{
 		Use:   "lint SRC",
-		Short: "Check a template's manifest and files, rendering every combination of its answers",
+		Short: "Check a template's manifest and files over its answer combinations",
 		Long: `Lint checks the manifest (unknown fields, keys, types, defaults, conditions,
 patterns, globs), parses every file and path, and renders the template for its
 defaults, its variants and every combination of its bool and choice answers
@@ -187,7 +187,7 @@ func newTemplateRenderCmd(d *Deps) *cobra.Command {
 	var f renderFlags
 	c := &cobra.Command{
 		Use:   "render SRC (--output DIR | --check GOLDEN [--update])",
-		Short: "Render a template into a folder, or compare it with a golden folder",
+		Short: "Render a template into a folder, or compare it with a golden one",
 		Long: `Render generates the template's files for the given answers (defaults for the
 rest; it never prompts) without fwgen's record (.fwgen.yaml).
 
@@ -201,7 +201,8 @@ to run; --output uses the system's secure random source.
 ` + sourceHelp,
 		Example: `  fwgen template render mytpl --output /tmp/demo
   fwgen template render mytpl --set docker=true --check testdata/golden/docker
-  fwgen template render mytpl --set docker=true --check testdata/golden/docker --update`,
+  fwgen template render mytpl --set docker=true \
+    --check testdata/golden/docker --update`,
 		Args: exactArgs(1, "exactly one SRC"),
 		RunE: func(c *cobra.Command, args []string) error { return runRender(c, d, &f, args[0]) },
 	}
@@ -333,7 +334,7 @@ func newTemplateTestCmd(d *Deps) *cobra.Command {
 	var f testFlags
 	c := &cobra.Command{
 		Use:   "test SRC",
-		Short: "Lint a template, then render, golden-compare and check each variant it declares",
+		Short: "Lint a template, then render, compare and check each variant",
 		Long: `Test runs lint, then for each variant in the manifest's variants list renders
 it (secrets from a fixed seed), compares it with its golden folder when one
 exists (--golden DIR/<variant>, by default testdata/golden/<variant> inside
