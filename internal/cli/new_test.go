@@ -51,7 +51,7 @@ func testDeps(t *testing.T, p prompt.Prompter, now *time.Time) (*Deps, *bytes.Bu
 // the questions and the review are not part of it.
 func TestCreatedTimeExcludesAnswering(t *testing.T) {
 	script, err := prompt.ParseScript(`Project name =>
-package name =>
+Project slug =>
 Short description =>
 Author name =>
 Author e-mail =>

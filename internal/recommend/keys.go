@@ -55,7 +55,7 @@ var questions = []Question{
 		Help:   "Small, clearly scoped projects suit Flask; medium to large, long-lived ones suit Django.",
 		Values: []string{"small", "medium", "large"},
 		Labels: map[string]string{
-			"small":  "Small, clear limited scope",
+			"small":  "Small, with a clear and limited scope",
 			"medium": "Medium",
 			"large":  "Large, many features, long-lived",
 		},
