@@ -68,6 +68,9 @@ module, or a package the project imports.`,
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be written; write nothing")
 	c.Flags().BoolVar(&f.force, "force", false, "write into a non-empty folder, replacing only the template's files; never delete")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
+	_ = c.RegisterFlagCompletionFunc("template", completeTemplate(d))
+	_ = c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs))
 	return c
 }
 

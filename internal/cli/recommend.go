@@ -51,6 +51,7 @@ Answer keys (all optional):
 		},
 	}
 	f.register(c)
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, false))
 	return c
 }
 

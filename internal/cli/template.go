@@ -43,6 +43,20 @@ func newTemplateCmd(d *Deps) *cobra.Command {
 		RunE: groupRun,
 	}
 	c.AddCommand(newTemplateInitCmd(d), newTemplateLintCmd(d), newTemplateRenderCmd(d), newTemplateTestCmd(d))
+	// SRC completes to the built-in names and folders, DIR to folders.
+	for _, sub := range c.Commands() {
+		if sub.Name() == "init" {
+			sub.ValidArgsFunction = cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs)
+			continue
+		}
+		src := completeTemplate(d)
+		sub.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return src(c, args, toComplete)
+		}
+	}
 	return c
 }
 
@@ -207,6 +221,7 @@ to run; --output uses the system's secure random source.
 		RunE: func(c *cobra.Command, args []string) error { return runRender(c, d, &f, args[0]) },
 	}
 	f.register(c)
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
 	c.Flags().StringVar(&f.name, "name", "", "the NAME templates see as .fwgen.name (default: the folder's name, or "+manifest.DefaultProject+")")
 	c.Flags().StringVarP(&f.output, "output", "o", "", "write the files into `DIR`")
 	c.Flags().StringVar(&f.check, "check", "", "compare with the golden folder `GOLDEN`")
