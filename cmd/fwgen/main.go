@@ -46,18 +46,31 @@ func realDeps() (*cli.Deps, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Prompts go to stderr so that --json keeps stdout for the document.
+	var prompter prompt.Prompter = &prompt.Survey{In: os.Stdin, Out: os.Stderr, Err: os.Stderr}
+	if plainTerminal() {
+		prompter = prompt.NewPlain(os.Stdin, os.Stderr)
+	}
 	return &cli.Deps{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		Dir:         dir,
 		Rand:        rand.Reader,
 		Now:         time.Now,
 		Interactive: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
-		// Prompts go to stderr so that --json keeps stdout for the document.
-		Prompter:  &prompt.Survey{In: os.Stdin, Out: os.Stderr, Err: os.Stderr},
-		Templates: templates.FS,
-		Version:   version.Version,
-		Width:     terminalWidth,
+		Prompter:    prompter,
+		Templates:   templates.FS,
+		Version:     version.Version,
+		Width:       terminalWidth,
 	}, nil
+}
+
+// plainTerminal reports a terminal that should get numbered line prompts
+// instead of survey's menus: one that says it cannot move the cursor
+// (TERM=dumb, or no TERM at all), or a user who turned colour off
+// (https://no-color.org).
+func plainTerminal() bool {
+	t := os.Getenv("TERM")
+	return t == "" || t == "dumb" || os.Getenv("NO_COLOR") != ""
 }
 
 // terminalWidth is COLUMNS when set, as shells and most tools take it,

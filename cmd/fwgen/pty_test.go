@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -28,10 +29,22 @@ func buildFwgen(t *testing.T) string {
 // real prompts and reads keys as a person's terminal sends them.
 func startFwgen(t *testing.T, bin, dir string, args ...string) (*ptytest.Term, *exec.Cmd) {
 	t.Helper()
+	return startFwgenEnv(t, bin, dir, []string{"TERM=xterm"}, args...)
+}
+
+// startFwgenEnv is startFwgen with env added to the environment (NO_COLOR
+// and COLUMNS are dropped first, so the test decides them).
+func startFwgenEnv(t *testing.T, bin, dir string, env []string, args ...string) (*ptytest.Term, *exec.Cmd) {
+	t.Helper()
 	term := ptytest.New(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TERM=xterm")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NO_COLOR=") && !strings.HasPrefix(kv, "COLUMNS=") && !strings.HasPrefix(kv, "TERM=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	if err := term.Start(cmd); err != nil {
 		t.Fatal(err)
 	}
@@ -110,4 +123,78 @@ func TestTerminalPrompts(t *testing.T) {
 			}
 		}
 	})
+}
+
+// With TERM=dumb, or colour turned off, and stdin still a terminal, the
+// questions are plain numbered prompts: no escape sequence at all, no raw
+// mode, answers typed as lines.
+func TestPlainPrompts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	mini, err := filepath.Abs("../../testdata/templates/mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range [][]string{{"TERM=dumb"}, {"TERM=xterm-256color", "NO_COLOR=1"}} {
+		t.Run(strings.Join(env, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			term, cmd := startFwgenEnv(t, bin, dir, env, "new", "app", "--template", mini)
+			term.Type("Project name (? for help) [App]: ", "?\n")
+			term.Type("Shown in page titles.", "Line Name\n")
+			term.Type("Python package name [app]: ", "\n")
+			term.Type("Add a Dockerfile? (y/N): ", "on\n")
+			term.Type("Add a compose file too? (Y/n): ", "n\n")
+			term.Type("   2) postgres\r\nChoose 1-2 [1]: ", "2\n")
+			term.Type("Port [8000]: ", "\n")
+			term.Type("Choose numbers, comma-separated; - for none [none]: ", "redis\n")
+			term.Type("Author e-mail [you@example.com]: ", "\n")
+			term.WaitFor("the review", func(out []byte) bool {
+				return bytes.Contains(out, []byte("Write app now? (? for help)\r\n   1) Write the project  (default)")) &&
+					bytes.HasSuffix(out, []byte("Choose 1-3 [1]: "))
+			})
+			if raw, err := term.Raw(); err != nil || raw {
+				t.Errorf("the terminal is in raw mode (%v)", err)
+			}
+			term.Keys("\n")
+			if code := exitCode(t, term, cmd); code != 0 {
+				t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+			}
+			if out := term.Output(); bytes.ContainsRune(out, 0x1b) {
+				t.Errorf("escape sequences in plain mode:\n%q", out)
+			}
+			record, err := os.ReadFile(filepath.Join(dir, "app", ".fwgen.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"project_name: Line Name", "docker: true", "compose: false",
+				"database: postgres", "- redis"} {
+				if !strings.Contains(string(record), want+"\n") {
+					t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
+				}
+			}
+		})
+	}
+}
+
+// Ctrl-C at a plain prompt (a signal in cooked mode, not a key) cancels with
+// nothing written.
+func TestPlainPromptsCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	dir := t.TempDir()
+	term, cmd := startFwgenEnv(t, bin, dir, []string{"TERM=dumb"}, "new", "app", "--framework", "flask")
+	term.Type("Project name (? for help) [App]: ", "\x03")
+	if code := exitCode(t, term, cmd); code != 130 {
+		t.Errorf("exit code %d, want 130; the terminal shows:\n%q", code, term.Output())
+	}
+	term.WaitFor("the cancellation message", func(out []byte) bool {
+		return bytes.Contains(out, []byte("cancelled; nothing was written"))
+	})
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("cancel left %q behind", entries[0].Name())
+	}
 }
