@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fwgen/fwgen/internal/ptytest"
 )
@@ -196,5 +198,77 @@ func TestPlainPromptsCtrlC(t *testing.T) {
 	})
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("cancel left %q behind", entries[0].Name())
+	}
+}
+
+var ansiSeq = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[78])`)
+
+// A whole `fwgen new` at an 80-column terminal: every recommendation
+// question (all choices shown, the first answered by typing to filter), the
+// verdict, the template's questions, the review used to change one answer,
+// and the project written with it.
+func TestTerminalFullNew(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	dir := t.TempDir()
+	term, cmd := startFwgen(t, bin, dir, "new", "myapp")
+
+	term.Step("What are you building?", 0, "")
+	term.WaitFor("every use case", func(out []byte) bool {
+		return bytes.Contains(out, []byte("(enterprise)")) && bytes.Contains(out, []byte("(social)"))
+	})
+	term.Keys("web\r")
+	term.Step("How big will the project get?", 0, "\r")
+	term.Step("How experienced", 0, "\r")
+	term.Step("admin panel", 0, "\r")
+	term.Step("user accounts", 0, "\r")
+	term.Step("What kind of API", 0, "crud\r")
+	term.Step("security critical", 0, "\r")
+	term.Step("timeline", 0, "\r")
+	term.Step("control", 0, "\r")
+	term.Step("Which framework?", 0, "\r") // the recommendation: Django
+	term.Step("Project name", 2, "\r")
+	term.Step("Project slug", 2, "\r")
+	term.Step("Short description", 2, "\r")
+	term.Step("Author name", 2, "\r")
+	term.Step("Author e-mail", 2, "\r")
+	term.Step("Database", 0, "\r")
+	term.Step("OpenAPI schema and docs?", 2, "\r") // yes: the recommendation's default
+	term.Step("Dockerfile?", 2, "\r")
+	term.Step("GitHub Actions CI?", 2, "\r")
+	term.Step("Write myapp now?", 0, "\x1b[B\r") // change an answer
+	term.Step("Which answer?", 0, "database\r")
+	term.Step("Database", 0, "\x1b[B\r") // postgres
+	term.Step("Write myapp now?", 0, "\r")
+	if code := exitCode(t, term, cmd); code != 0 {
+		t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+	}
+
+	record, err := os.ReadFile(filepath.Join(dir, "myapp", ".fwgen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"_template: django", "use_case: web_app", "api_style: crud",
+		"database: postgres", "api_docs: true", "docker: false"} {
+		if !strings.Contains(string(record), want+"\n") {
+			t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
+		}
+	}
+
+	out := string(term.Output())
+	for _, want := range []string{`Review: myapp, with the django template`, `\n  database +sqlite\r`,
+		`\n  database +postgres\r`, `\n  api_docs +yes  \(recommended for api_style=crud\)\r`, `Next: cd myapp and`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("the terminal lacks %q:\n%s", want, ansiSeq.ReplaceAllString(out, ""))
+		}
+	}
+	// Every line fits 80 columns: the questions with their answers and
+	// key hints, the verdict table, the review, the report.
+	for _, line := range regexp.MustCompile(`\r\n|\r|\n`).Split(ansiSeq.ReplaceAllString(out, ""), -1) {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("a line of %d columns at an 80-column terminal:\n%s", n, line)
+		}
 	}
 }

@@ -172,7 +172,8 @@ func pickAnswer(d *Deps, t *source.Template, current map[string]any) (string, er
 	var options []string
 	byOption := map[string]string{}
 	for _, q := range t.Questions {
-		opt := fmt.Sprintf("%s: %s", q.Key, showValue(current[q.Key]))
+		// Clipped so that "? Which answer? KEY: VALUE" stays on one line.
+		opt := clip(fmt.Sprintf("%s: %s", q.Key, showValue(current[q.Key])), min(d.width(), 80)-20)
 		options = append(options, opt)
 		byOption[opt] = q.Key
 	}

@@ -14,6 +14,18 @@ import (
 	"github.com/fwgen/fwgen/internal/fail"
 )
 
+// survey puts its key hints after the question, on the same line, which
+// then overflows an 80-column terminal; fwgen puts a shorter hint on a line
+// of its own.
+func init() {
+	survey.SelectQuestionTemplate = strings.Replace(survey.SelectQuestionTemplate,
+		`{{- "  "}}{{- color "cyan"}}[Use arrows to move, type to filter`,
+		`{{- "\n  "}}{{- color "cyan"}}[arrows to move, type to filter`, 1)
+	survey.MultiSelectQuestionTemplate = strings.Replace(survey.MultiSelectQuestionTemplate,
+		`{{- "  "}}{{- color "cyan"}}[Use arrows to move, space to select,{{- if not .Config.RemoveSelectAll }} <right> to all,{{end}}{{- if not .Config.RemoveSelectNone }} <left> to none,{{end}} type to filter`,
+		`{{- "\n  "}}{{- color "cyan"}}[arrows to move, space to select,{{- if not .Config.RemoveSelectAll }} <right> all,{{end}}{{- if not .Config.RemoveSelectNone }} <left> none,{{end}} type to filter`, 1)
+}
+
 // Survey asks on a terminal with survey/v2.
 type Survey struct {
 	In  terminal.FileReader
@@ -81,7 +93,7 @@ func (s *Survey) pageSize(n int) int {
 	if _, h, err := term.GetSize(int(s.Out.Fd())); err == nil && h > 0 {
 		rows = h
 	}
-	// The question, survey's hint line and the answer line after it.
+	// The question, the hint line, and a line to spare.
 	return max(1, min(n, rows-3))
 }
 

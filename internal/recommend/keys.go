@@ -44,9 +44,9 @@ var questions = []Question{
 			"web_app":      "A general web application",
 			"cms":          "A CMS or content platform",
 			"ecommerce":    "An online shop",
-			"saas":         "A SaaS product (multi-tenant, billing, dashboards)",
+			"saas":         "A SaaS product: tenants, billing, dashboards",
 			"social":       "A social network, forum or portal",
-			"enterprise":   "An enterprise app (roles, admin, complex models)",
+			"enterprise":   "An enterprise app with roles and admin",
 		},
 	},
 	{
@@ -62,7 +62,7 @@ var questions = []Question{
 	},
 	{
 		Key:    "team_experience",
-		Prompt: "How experienced is the team with Python web development?",
+		Prompt: "How experienced is the team in Python web work?",
 		Help:   "Newcomers mostly start with Flask; experienced teams slightly prefer Django.",
 		Values: []string{"beginner", "intermediate", "experienced"},
 		Labels: map[string]string{
@@ -93,12 +93,12 @@ var questions = []Question{
 		Labels: map[string]string{
 			"none":   "No API",
 			"crud":   "CRUD over relational models",
-			"custom": "Custom logic, aggregation or proxies",
+			"custom": "Custom logic, aggregation, proxies",
 		},
 	},
 	{
 		Key:    "security_critical",
-		Prompt: "Is security critical (regulated domain, or no security specialists)?",
+		Prompt: "Is security critical (regulated field, no security experts)?",
 		Help:   "Django turns CSRF, XSS, SQL injection and clickjacking protection on by default.",
 		Values: []string{"true", "false"},
 		Labels: map[string]string{"true": "Yes", "false": "No"},
@@ -112,7 +112,7 @@ var questions = []Question{
 	},
 	{
 		Key:    "control",
-		Prompt: "How much control over each component do you need?",
+		Prompt: "How much control do you need?",
 		Help:   "Flask lets you choose every piece; Django trades that for conventions.",
 		Values: []string{"low", "normal", "high"},
 		Labels: map[string]string{
