@@ -57,6 +57,7 @@ func realDeps() (*cli.Deps, error) {
 		Rand:        rand.Reader,
 		Now:         time.Now,
 		Interactive: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Prompter:    prompter,
 		Templates:   templates.FS,
 		Version:     version.Version,

@@ -174,7 +174,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		}
 	}
 
-	tmpl, err := d.loader().Load(c.Context(), spec)
+	tmpl, err := d.load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
@@ -203,6 +203,8 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	// The clock starts once every answer is in: "Created … in" is fwgen's
 	// time, not the time spent answering.
 	started := d.Now()
+	stop := d.progress("Writing " + d.rel(target))
+	defer stop()
 	gen, err := generate.Generate(c.Context(), req)
 	if err != nil {
 		return err
@@ -237,6 +239,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 	}
+	stop()
 	if f.json {
 		return writeJSON(d.Out, out)
 	}

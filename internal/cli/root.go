@@ -42,6 +42,11 @@ type Deps struct {
 	// Width is the terminal's width in columns (COLUMNS first), or 0 when
 	// unknown; nil is unknown too.
 	Width func() int
+	// ErrTerminal says that stderr is a terminal: progress lines go there
+	// only then. ProgressAfter is how long work runs before its line shows
+	// (one second when 0; at once when negative).
+	ErrTerminal   bool
+	ProgressAfter time.Duration
 }
 
 // width is the width text output wraps to: the terminal's, or 80, the
@@ -58,6 +63,14 @@ func (d *Deps) width() int {
 func (d *Deps) catalog() catalog.Catalog { return catalog.Catalog{FS: d.Templates} }
 
 func (d *Deps) loader() source.Loader { return source.Loader{Builtins: d.Templates, Dir: d.Dir} }
+
+// load loads a template source, with a progress line when that takes a
+// while (cloning a git repository).
+func (d *Deps) load(ctx context.Context, spec string) (*source.Template, error) {
+	stop := d.progress("Fetching template " + spec)
+	defer stop()
+	return d.loader().Load(ctx, spec)
+}
 
 // Run executes fwgen with args and returns the process exit code. It is the
 // one place where errors become exit codes and messages.

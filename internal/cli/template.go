@@ -124,7 +124,7 @@ editors and CI annotators read; --json prints them as a list. The exit code is
   fwgen template lint https://example.com/team/tpl.git@v2 --strict`,
 		Args: exactArgs(1, "exactly one SRC"),
 		RunE: func(c *cobra.Command, args []string) error {
-			t, err := d.loader().Load(c.Context(), args[0])
+			t, err := d.load(c.Context(), args[0])
 			var rep *lint.Report
 			if err != nil {
 				found, ok := lint.FromError(err)
@@ -249,7 +249,7 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 	if err != nil {
 		return err
 	}
-	t, err := d.loader().Load(c.Context(), spec)
+	t, err := d.load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
@@ -378,7 +378,7 @@ check fails.
 }
 
 func runTemplateTest(c *cobra.Command, d *Deps, f *testFlags, spec string) error {
-	t, err := d.loader().Load(c.Context(), spec)
+	t, err := d.load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
@@ -386,11 +386,18 @@ func runTemplateTest(c *cobra.Command, d *Deps, f *testFlags, spec string) error
 	if golden != "" {
 		golden = d.abs(golden)
 	}
+	// Lint first, then each variant: a progress line for whichever is slow.
+	stop := d.progress(t.Name + ": linting every combination")
+	defer func() { stop() }()
 	opts := templatetest.Options{
 		Golden: golden, RunChecks: f.runChecks, Version: d.Version,
-		Lint:    lint.Options{Cap: f.cap, Version: d.Version},
-		Started: func(name string) { fmt.Fprintf(d.Err, "%s: rendering...\n", name) },
+		Lint: lint.Options{Cap: f.cap, Version: d.Version},
+		Started: func(name string) {
+			stop()
+			stop = d.progress(name + ": rendering")
+		},
 		Done: func(v templatetest.VariantResult) {
+			stop()
 			fmt.Fprintf(d.Err, "%s: %s\n", v.Name, variantLine(v))
 			if !f.json {
 				printDiffs(d.Err, v.Differences)
