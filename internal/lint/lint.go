@@ -172,10 +172,10 @@ type linter struct {
 func (l *linter) add(f Finding) {
 	key := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Col)
 	if f.Line == 0 {
-		key += ":" + f.Message
-		if before, _, ok := strings.Cut(f.Message, " [with "); ok {
-			key = before
-		}
+		// The same fault met in several combinations differs only by its
+		// " [with …]" suffix; it is reported once.
+		msg, _, _ := strings.Cut(f.Message, " [with ")
+		key += ":" + msg
 	}
 	if l.seen[key] {
 		return
