@@ -93,8 +93,12 @@ func (g gitRunner) run(dir string, args ...string) (string, error) {
 	cmd.Dir = dir
 	// Never wait for a password at a prompt that nobody may see, and never
 	// let the user's git configuration run hooks or helpers of its own.
+	// GIT_ALLOW_PROTOCOL names the transports the contract accepts and no
+	// other (no ext::, no fd::); GIT_PROTOCOL_FROM_USER=0 did that too, but
+	// since git 2.38.1 it also refuses file://, a transport the contract
+	// names.
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=true", "SSH_ASKPASS=true",
-		"GIT_SSH_COMMAND="+sshCommand(), "GIT_CONFIG_NOSYSTEM=1", "GIT_PROTOCOL_FROM_USER=0")
+		"GIT_SSH_COMMAND="+sshCommand(), "GIT_CONFIG_NOSYSTEM=1", "GIT_ALLOW_PROTOCOL=file:git:http:https:ssh")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
