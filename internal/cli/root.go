@@ -269,6 +269,6 @@ func (f *answerFlags) quiet(d *Deps) bool {
 // announce says on stderr, once, that fwgen is not prompting and why.
 func (f *answerFlags) announce(d *Deps) {
 	if f.quiet(d) {
-		fmt.Fprintln(d.Err, "fwgen: stdin is not a terminal: not prompting; using defaults and given answers")
+		fmt.Fprintln(d.Err, "fwgen: no terminal to ask on: not prompting; using defaults and given answers")
 	}
 }
