@@ -34,7 +34,7 @@ type Survey struct {
 }
 
 func (s *Survey) ask(p survey.Prompt, resp any, opts ...survey.AskOpt) error {
-	opts = append(opts, survey.WithStdio(keys{s.In}, s.Out, s.Err))
+	opts = append(opts, survey.WithStdio(&keys{FileReader: s.In}, s.Out, s.Err))
 	err := survey.AskOne(p, resp, opts...)
 	if errors.Is(err, terminal.InterruptErr) {
 		return fail.ErrCancelled
@@ -133,28 +133,54 @@ func rankedFilter(options []string) func(filter, value string, index int) bool {
 // keys passes a terminal's input to survey without lone Escape presses.
 // survey reads an Escape followed by anything but '[' or 'O' as a broken
 // escape sequence, so Esc then Ctrl-C arriving together (as tmux sends
-// them) lost the Ctrl-C; Esc has no use in fwgen's prompts.
-type keys struct{ terminal.FileReader }
+// them) lost the Ctrl-C; Esc has no use in fwgen's prompts. An Escape that
+// ends a read is held until the next one shows whether it starts an arrow
+// key's sequence, which a busy terminal may deliver in two reads.
+type keys struct {
+	terminal.FileReader
+	pendingEsc bool
+}
 
-func (k keys) Read(p []byte) (int, error) {
+func (k *keys) Read(p []byte) (int, error) {
 	for {
-		n, err := k.FileReader.Read(p)
-		n = dropLoneEscapes(p[:n])
+		off := 0
+		if k.pendingEsc && len(p) > 1 {
+			off = 1
+		}
+		n, err := k.FileReader.Read(p[off:])
+		if off == 1 {
+			k.pendingEsc = false
+			if n > 0 && (p[1] == '[' || p[1] == 'O') {
+				p[0] = 0x1b
+				n++
+			} else {
+				copy(p, p[1:1+n])
+			}
+		}
+		n, k.pendingEsc = dropLoneEscapes(p[:n])
 		if n > 0 || err != nil {
 			return n, err
 		}
 	}
 }
 
-// dropLoneEscapes removes each Escape byte that does not start an arrow or
-// function key sequence, in place, and returns the new length.
-func dropLoneEscapes(b []byte) int {
+// dropLoneEscapes removes, in place, each Escape byte that does not start an
+// arrow or function key sequence and returns the new length; an Escape at
+// the very end is removed too, and reported as pending.
+func dropLoneEscapes(b []byte) (int, bool) {
 	out := b[:0]
+	pending := false
 	for i, c := range b {
-		if c == 0x1b && (i+1 >= len(b) || (b[i+1] != '[' && b[i+1] != 'O')) {
-			continue
+		if c == 0x1b {
+			if i+1 >= len(b) {
+				pending = true
+				continue
+			}
+			if b[i+1] != '[' && b[i+1] != 'O' {
+				continue
+			}
 		}
 		out = append(out, c)
 	}
-	return len(out)
+	return len(out), pending
 }
