@@ -54,6 +54,20 @@ func startFwgenEnv(t *testing.T, bin, dir string, env []string, args ...string) 
 	return term, cmd
 }
 
+// wantRecord checks that the project's .fwgen.yaml holds each line.
+func wantRecord(t *testing.T, project string, lines ...string) {
+	t.Helper()
+	record, err := os.ReadFile(filepath.Join(project, ".fwgen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range lines {
+		if !strings.Contains(string(record), want+"\n") {
+			t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
+		}
+	}
+}
+
 func exitCode(t *testing.T, term *ptytest.Term, cmd *exec.Cmd) int {
 	t.Helper()
 	waited := make(chan error, 1)
@@ -114,16 +128,8 @@ func TestTerminalPrompts(t *testing.T) {
 		if code := exitCode(t, term, cmd); code != 0 {
 			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
 		}
-		record, err := os.ReadFile(filepath.Join(dir, "app", ".fwgen.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, want := range []string{"project_name: Typed Name", "project_slug: app", "docker: true",
-			"compose: false", "database: postgres", "port: 8000", "- celery"} {
-			if !strings.Contains(string(record), want+"\n") {
-				t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
-			}
-		}
+		wantRecord(t, filepath.Join(dir, "app"), "project_name: Typed Name", "project_slug: app", "docker: true",
+			"compose: false", "database: postgres", "port: 8000", "- celery")
 	})
 }
 
@@ -166,16 +172,8 @@ func TestPlainPrompts(t *testing.T) {
 			if out := term.Output(); bytes.ContainsRune(out, 0x1b) {
 				t.Errorf("escape sequences in plain mode:\n%q", out)
 			}
-			record, err := os.ReadFile(filepath.Join(dir, "app", ".fwgen.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, want := range []string{"project_name: Line Name", "docker: true", "compose: false",
-				"database: postgres", "- redis"} {
-				if !strings.Contains(string(record), want+"\n") {
-					t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
-				}
-			}
+			wantRecord(t, filepath.Join(dir, "app"), "project_name: Line Name", "docker: true", "compose: false",
+				"database: postgres", "- redis")
 		})
 	}
 }
@@ -246,16 +244,8 @@ func TestTerminalFullNew(t *testing.T) {
 		t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
 	}
 
-	record, err := os.ReadFile(filepath.Join(dir, "myapp", ".fwgen.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"_template: django", "use_case: web_app", "api_style: crud",
-		"database: postgres", "api_docs: true", "docker: false"} {
-		if !strings.Contains(string(record), want+"\n") {
-			t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
-		}
-	}
+	wantRecord(t, filepath.Join(dir, "myapp"), "_template: django", "use_case: web_app", "api_style: crud",
+		"database: postgres", "api_docs: true", "docker: false")
 
 	out := string(term.Output())
 	for _, want := range []string{`Review: myapp, with the django template`, `\n  database +sqlite\r`,

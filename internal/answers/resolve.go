@@ -82,6 +82,22 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 	return r.ask(q, def)
 }
 
+// ZeroDefault is the answer of a question that gives no default: false, 0,
+// no items, the first choice, or the empty string.
+func ZeroDefault(q *manifest.Question) any {
+	switch q.Type {
+	case manifest.TypeBool:
+		return false
+	case manifest.TypeInt:
+		return 0
+	case manifest.TypeMulti:
+		return []string{}
+	case manifest.TypeChoice:
+		return q.Choices[0]
+	}
+	return ""
+}
+
 // Default renders a question's default over the answers so far.
 func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, error) {
 	node := q.Default
@@ -93,17 +109,7 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 	var raw any
 	switch node.Kind {
 	case 0:
-		switch q.Type {
-		case manifest.TypeBool:
-			return false, nil
-		case manifest.TypeInt:
-			return 0, nil
-		case manifest.TypeMulti:
-			return []string{}, nil
-		case manifest.TypeChoice:
-			return q.Choices[0], nil
-		}
-		return "", nil
+		return ZeroDefault(q), nil
 	case yaml.ScalarNode:
 		raw = node.Value
 		left, _ := r.Template.Delims()

@@ -17,6 +17,7 @@ import (
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/source"
 	"github.com/fwgen/fwgen/internal/suggest"
+	"github.com/fwgen/fwgen/internal/textwrap"
 	"github.com/fwgen/fwgen/internal/write"
 )
 
@@ -84,7 +85,7 @@ func templateKeysHelp(d *Deps) string {
 	var b strings.Builder
 	b.WriteString("\nTemplate answer keys (give them with --set KEY=VALUE):\n")
 	for _, t := range all {
-		wrap(&b, fmt.Sprintf("  %-8s", t.Name), "          ", strings.Join(t.Keys(), ", "), d.width())
+		textwrap.Write(&b, fmt.Sprintf("  %-8s", t.Name), "          ", strings.Join(t.Keys(), ", "), d.width())
 	}
 	b.WriteString("Recommendation keys: see 'fwgen recommend --help'. Types, defaults, choices and\nhelp of every key: 'fwgen templates --json'.\n")
 	return b.String()

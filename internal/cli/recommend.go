@@ -12,6 +12,7 @@ import (
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/generate"
 	"github.com/fwgen/fwgen/internal/recommend"
+	"github.com/fwgen/fwgen/internal/textwrap"
 )
 
 const noPreference = "no preference"
@@ -60,7 +61,7 @@ func recommendKeyHelp() string {
 	for _, q := range recommend.Questions() {
 		// Help is written once, before the terminal's width is known, so it
 		// wraps to 80 columns, the width every output is designed for.
-		wrap(&b, fmt.Sprintf("  %-18s ", q.Key), strings.Repeat(" ", 21), strings.Join(q.Values, ", "), 80)
+		textwrap.Write(&b, fmt.Sprintf("  %-18s ", q.Key), strings.Repeat(" ", 21), strings.Join(q.Values, ", "), 80)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

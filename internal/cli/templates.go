@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/textwrap"
 )
 
 func newTemplatesCmd(d *Deps) *cobra.Command {
@@ -46,8 +46,8 @@ keys each takes (give them with --set KEY=VALUE or in an --answers file).
 					b.WriteString("\n")
 				}
 				fmt.Fprintf(&b, "%s %s\n", t.Name, t.Version)
-				wrap(&b, "  ", "  ", t.Description, d.width())
-				wrap(&b, "  keys: ", "        ", strings.Join(t.Keys(), ", "), d.width())
+				textwrap.Write(&b, "  ", "  ", t.Description, d.width())
+				textwrap.Write(&b, "  keys: ", "        ", strings.Join(t.Keys(), ", "), d.width())
 			}
 			b.WriteString("\n'fwgen templates --json' gives each key's type, default, choices and help.\n")
 			_, err = io.WriteString(d.Out, b.String())
@@ -99,17 +99,7 @@ func describeQuestion(q *manifest.Question) questionInfo {
 func defaultOf(q *manifest.Question) any {
 	n := q.Default
 	if n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-		switch q.Type {
-		case manifest.TypeBool:
-			return false
-		case manifest.TypeInt:
-			return 0
-		case manifest.TypeMulti:
-			return []string{}
-		case manifest.TypeChoice:
-			return q.Choices[0]
-		}
-		return ""
+		return answers.ZeroDefault(q)
 	}
 	var raw any
 	if err := n.Decode(&raw); err != nil {
@@ -119,24 +109,6 @@ func defaultOf(q *manifest.Question) any {
 		return v
 	}
 	return n.Value
-}
-
-// wrap writes text after first, breaking at spaces to stay within width
-// columns, with continuation lines starting with indent.
-func wrap(b *strings.Builder, first, indent, text string, width int) {
-	line, empty := first, true
-	for _, word := range strings.Fields(text) {
-		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width {
-			b.WriteString(line + "\n")
-			line, empty = indent, true
-		}
-		if !empty {
-			line += " "
-		}
-		line += word
-		empty = false
-	}
-	b.WriteString(line + "\n")
 }
 
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {

@@ -5,7 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/fwgen/fwgen/internal/textwrap"
 )
 
 // MinWidth is the narrowest line the text output wraps to: below it the
@@ -39,13 +40,13 @@ func WriteTextWidth(w io.Writer, r Result, width int) error {
 	if len(r.Alternatives) > 0 {
 		b.WriteString("\nAlternatives:\n")
 		for _, alt := range r.Alternatives {
-			writeWrapped(&b, "  - ", "    ", alt, width)
+			textwrap.Write(&b, "  - ", "    ", alt, width)
 		}
 	}
 	if r.Confidence == "low" && len(r.Close) > 0 {
 		b.WriteString("\n")
 		for _, s := range r.Close {
-			writeWrapped(&b, "", "  ", s, width)
+			textwrap.Write(&b, "", "  ", s, width)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -97,32 +98,12 @@ func writeTable(b *strings.Builder, reasons []Reason, textWidth int) {
 		b.WriteString(strings.TrimRight(row(header), " ") + "\n")
 		for i, r := range reasons {
 			b.WriteString(strings.TrimRight(row(cells[i]), " ") + "\n")
-			writeWrapped(b, "    ", "    ", r.Why, textWidth)
+			textwrap.Write(b, "    ", "    ", r.Why, textWidth)
 		}
 		return
 	}
 	b.WriteString(row(header) + "WHY\n")
 	for i, r := range reasons {
-		writeWrapped(b, row(cells[i]), indent, r.Why, textWidth)
+		textwrap.Write(b, row(cells[i]), indent, r.Why, textWidth)
 	}
-}
-
-// writeWrapped writes text after first, breaking at spaces so lines stay
-// within textWidth columns, and starts continuation lines with indent. Only
-// a single word longer than the space left can exceed it.
-func writeWrapped(b *strings.Builder, first, indent, text string, textWidth int) {
-	line := first
-	empty := true
-	for _, word := range strings.Fields(text) {
-		if !empty && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > textWidth {
-			b.WriteString(line + "\n")
-			line, empty = indent, true
-		}
-		if !empty {
-			line += " "
-		}
-		line += word
-		empty = false
-	}
-	b.WriteString(strings.TrimRight(line, " ") + "\n")
 }
