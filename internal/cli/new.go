@@ -195,6 +195,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		}
 		settled, err := review(c, d, req, gen.Answers, reviewInfo{
 			target: d.rel(target), tmpl: tmpl, rec: rec, recAnswers: recAnswers, shaped: shaped, given: given,
+			dryRun: f.dryRun,
 		})
 		if err != nil {
 			return err

@@ -85,10 +85,12 @@ type reviewInfo struct {
 	recAnswers recommend.Answers
 	shaped     shaped
 	given      answers.Set
+	dryRun     bool
 }
 
 const (
 	reviewWrite  = "Write the project"
+	reviewDryRun = "List the files (dry run: nothing is written)"
 	reviewChange = "Change an answer"
 	reviewCancel = "Cancel (nothing is written)"
 )
@@ -99,16 +101,20 @@ const (
 func review(c *cobra.Command, d *Deps, req generate.Request, current map[string]any, info reviewInfo) (answers.Set, error) {
 	for {
 		writeSummary(d.Err, info, current, d.width())
-		choice, err := d.Prompter.Select(fmt.Sprintf("Write %s now?", info.target),
+		question, write := fmt.Sprintf("Write %s now?", info.target), reviewWrite
+		if info.dryRun {
+			question, write = fmt.Sprintf("List what %s would get?", info.target), reviewDryRun
+		}
+		choice, err := d.Prompter.Select(question,
 			"Change any answer before anything is written; cancelling writes nothing.",
-			[]string{reviewWrite, reviewChange, reviewCancel}, reviewWrite)
+			[]string{write, reviewChange, reviewCancel}, write)
 		if err != nil {
 			return nil, err
 		}
 		switch choice {
 		case reviewCancel:
 			return nil, fail.ErrCancelled
-		case reviewWrite:
+		case reviewWrite, reviewDryRun:
 			return settle(info.given, current), nil
 		}
 		key, err := pickAnswer(d, info.tmpl, current)
