@@ -75,3 +75,32 @@ now? =>`)
 		t.Errorf("the time reported counts the answering:\n%s", out)
 	}
 }
+
+// At a terminal an error wraps between words to the terminal's width; in a
+// log it stays on one line.
+func TestErrorWrapsAtATerminal(t *testing.T) {
+	now := time.Now()
+	for _, terminal := range []bool{true, false} {
+		d, _, errs := testDeps(t, nil, &now)
+		d.ErrTerminal, d.Width = terminal, func() int { return 80 }
+		if code := Run(context.Background(), []string{"new", "app", "--framework", "flask", "--no-input", "--set", "colour=blue"}, d); code != 2 {
+			t.Fatalf("exit %d", code)
+		}
+		lines := strings.Split(strings.TrimSuffix(errs.String(), "\n"), "\n")
+		if !strings.HasPrefix(lines[0], `fwgen: unknown answer key "colour"`) {
+			t.Errorf("first line %q", lines[0])
+		}
+		if terminal {
+			for _, l := range lines {
+				if len(l) > 80 {
+					t.Errorf("a line of %d columns:\n%s", len(l), errs)
+				}
+			}
+			if len(lines) < 3 || !strings.HasPrefix(lines[1], "  ") {
+				t.Errorf("want wrapped, indented lines:\n%s", errs)
+			}
+		} else if len(lines) != 1 {
+			t.Errorf("in a log the error is one line, got %d:\n%s", len(lines), errs)
+		}
+	}
+}

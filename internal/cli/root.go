@@ -20,6 +20,7 @@ import (
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/source"
 	"github.com/fwgen/fwgen/internal/suggest"
+	"github.com/fwgen/fwgen/internal/textwrap"
 )
 
 // Deps is what commands may touch of the outside world.
@@ -101,7 +102,7 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		// document included.
 		return code
 	}
-	fmt.Fprintf(d.Err, "fwgen: %s\n", msg)
+	d.printError(msg)
 	if wantsJSON(cmd, args) {
 		// Pipelines parse stdout whatever happened: one document, always.
 		text := err.Error()
@@ -144,6 +145,27 @@ func wantsJSON(cmd *cobra.Command, args []string) bool {
 		}
 	}
 	return false
+}
+
+// printError writes the message after "fwgen: ". At a terminal it wraps
+// between words to the terminal's width; in logs each line of it stays
+// whole, for grep.
+func (d *Deps) printError(msg string) {
+	if !d.ErrTerminal {
+		fmt.Fprintf(d.Err, "fwgen: %s\n", msg)
+		return
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(msg, "\n") {
+		first := "fwgen: "
+		if i > 0 {
+			first = ""
+		}
+		// Continuation lines already start with indentRest's two spaces.
+		lead := len(line) - len(strings.TrimLeft(line, " "))
+		textwrap.Write(&b, first+line[:lead], "  "+line[:lead], line[lead:], d.width())
+	}
+	_, _ = io.WriteString(d.Err, b.String())
 }
 
 // indentRest keeps joined multi-line errors readable under the prefix.
