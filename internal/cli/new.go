@@ -195,12 +195,14 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		}
 		settled, err := review(c, d, req, gen.Answers, reviewInfo{
 			target: d.rel(target), tmpl: tmpl, rec: rec, recAnswers: recAnswers, shaped: shaped, given: given,
-			dryRun: f.dryRun,
+			dryRun: f.dryRun, verdict: rec != nil || recorded != nil,
 		})
 		if err != nil {
 			return err
 		}
-		req.Given, req.Prompter = settled, nil
+		rec, recAnswers, shaped = settled.rec, settled.recAnswers, settled.shaped
+		req.Given, req.Prompter, req.Defaults = settled.given, nil, shaped.values()
+		req.Recommendation.Answers, req.Recommendation.Result = recAnswers, rec
 	}
 	// The clock starts once every answer is in: "Created … in" is fwgen's
 	// time, not the time spent answering.

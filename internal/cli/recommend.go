@@ -161,7 +161,14 @@ func (d *Deps) recommend(given answers.Set, interactive bool) (recommend.Result,
 // askRecommendation offers a question's values plus "no preference", which
 // maps to "".
 func askRecommendation(d *Deps, q recommend.Question) (string, error) {
+	return askRecommendationFrom(d, q, "")
+}
+
+// askRecommendationFrom is askRecommendation with current ("" for none) as
+// the default.
+func askRecommendationFrom(d *Deps, q recommend.Question, current string) (string, error) {
 	options := []string{noPreference}
+	def := noPreference
 	byOption := map[string]string{}
 	for _, v := range q.Values {
 		opt := v
@@ -170,8 +177,11 @@ func askRecommendation(d *Deps, q recommend.Question) (string, error) {
 		}
 		options = append(options, opt)
 		byOption[opt] = v
+		if v == current {
+			def = opt
+		}
 	}
-	got, err := d.Prompter.Select(q.Prompt, q.Help, options, noPreference)
+	got, err := d.Prompter.Select(q.Prompt, q.Help, options, def)
 	if err != nil {
 		return "", err
 	}

@@ -52,6 +52,23 @@ func (s shaped) values() map[string]any {
 	return m
 }
 
+func (s shaped) keys() []string {
+	var out []string
+	for _, d := range s {
+		out = append(out, d.key)
+	}
+	return out
+}
+
+func (s shaped) value(key string) (any, bool) {
+	for _, d := range s {
+		if d.key == key {
+			return d.value, true
+		}
+	}
+	return nil, false
+}
+
 // origin says where key's default came from, or "".
 func (s shaped) origin(key string) string {
 	for _, d := range s {
@@ -86,6 +103,10 @@ type reviewInfo struct {
 	shaped     shaped
 	given      answers.Set
 	dryRun     bool
+	// verdict says the project records a verdict (the recommendation step
+	// ran, or a replayed project had one), which a changed recommendation
+	// answer then scores again.
+	verdict bool
 }
 
 const (
@@ -96,9 +117,10 @@ const (
 )
 
 // review shows every answer and lets the person write, change an answer
-// and see the summary again, or cancel. It returns the answers to render
-// from: the given ones with every template answer settled.
-func review(c *cobra.Command, d *Deps, req generate.Request, current map[string]any, info reviewInfo) (answers.Set, error) {
+// and see the summary again, or cancel. It returns info brought up to date:
+// given holds every answer to render from, and a changed recommendation
+// answer is in recAnswers, rec and shaped.
+func review(c *cobra.Command, d *Deps, req generate.Request, current map[string]any, info reviewInfo) (reviewInfo, error) {
 	for {
 		writeSummary(d.Err, info, current, d.width())
 		question, write := fmt.Sprintf("Write %s now?", info.target), reviewWrite
@@ -109,17 +131,24 @@ func review(c *cobra.Command, d *Deps, req generate.Request, current map[string]
 			"Change any answer before anything is written; cancelling writes nothing.",
 			[]string{write, reviewChange, reviewCancel}, write)
 		if err != nil {
-			return nil, err
+			return info, err
 		}
 		switch choice {
 		case reviewCancel:
-			return nil, fail.ErrCancelled
+			return info, fail.ErrCancelled
 		case reviewWrite, reviewDryRun:
-			return settle(info.given, current), nil
+			info.given = settle(info.given, current)
+			return info, nil
 		}
-		key, err := pickAnswer(d, info.tmpl, current)
+		key, err := pickAnswer(d, info, current)
 		if err != nil {
-			return nil, err
+			return info, err
+		}
+		if recommend.IsKey(key) {
+			if info, current, err = changeRecommendation(c, d, req, info, current, key); err != nil {
+				return info, err
+			}
+			continue
 		}
 		again := req
 		again.Given = settle(info.given, current)
@@ -133,7 +162,7 @@ func review(c *cobra.Command, d *Deps, req generate.Request, current map[string]
 		again.Prompter = counter
 		gen, err := generate.Generate(c.Context(), again)
 		if err != nil {
-			return nil, err
+			return info, err
 		}
 		if counter.asked == 0 {
 			q, _ := info.tmpl.Question(key)
@@ -174,16 +203,93 @@ func dependents(t *source.Template, key string) []string {
 	return out
 }
 
-func pickAnswer(d *Deps, t *source.Template, current map[string]any) (string, error) {
+// changeRecommendation asks recommendation question key again, scores the
+// answers again when the project records a verdict, and lets the template
+// answers that followed the recommendation's defaults follow the new ones.
+func changeRecommendation(c *cobra.Command, d *Deps, req generate.Request, info reviewInfo, current map[string]any, key string) (reviewInfo, map[string]any, error) {
+	var q recommend.Question
+	for _, rq := range recommend.Questions() {
+		if rq.Key == key {
+			q = rq
+		}
+	}
+	v, err := askRecommendationFrom(d, q, info.recAnswers[key])
+	if err != nil {
+		return info, current, err
+	}
+	ra := recommend.Answers{}
+	for k, a := range info.recAnswers {
+		ra[k] = a
+	}
+	given := settle(info.given, nil)
+	delete(ra, key)
+	delete(given, key)
+	if v != "" {
+		ra[key], given[key] = v, v
+	}
+	if info.verdict {
+		res, err := recommend.Recommend(ra)
+		if err != nil {
+			return info, current, fail.Invalid(err)
+		}
+		info.rec = &res
+		if res.Framework != info.tmpl.Name && (info.tmpl.Name == "flask" || info.tmpl.Name == "django") {
+			fmt.Fprintf(d.Err, "The recommendation is now %s; this project stays on %s (start again to switch).\n",
+				res.Framework, info.tmpl.Name)
+		}
+	}
+	old := info.shaped
+	info.recAnswers, info.given, info.shaped = ra, given, shapeDefaults(info.tmpl, ra)
+
+	// An answer still at the default the old answers gave (the recommended
+	// one, else the template's) takes the new default; one a person chose
+	// stays.
+	again := req
+	again.Given = settle(given, current)
+	for _, k := range append(old.keys(), info.shaped.keys()...) {
+		if _, chosen := given[k]; chosen {
+			continue
+		}
+		was, ok := old.value(k)
+		if !ok {
+			q, _ := info.tmpl.Question(k)
+			was = defaultOf(q)
+		}
+		if fmt.Sprint(current[k]) == fmt.Sprint(was) {
+			delete(again.Given, k)
+		}
+	}
+	again.Defaults, again.Prompter = info.shaped.values(), nil
+	gen, err := generate.Generate(c.Context(), again)
+	if err != nil {
+		return info, current, err
+	}
+	return info, gen.Answers, nil
+}
+
+func pickAnswer(d *Deps, info reviewInfo, current map[string]any) (string, error) {
 	var options []string
 	byOption := map[string]string{}
-	for _, q := range t.Questions {
-		// Clipped so that "? Which answer? KEY: VALUE" stays on one line.
-		opt := clip(fmt.Sprintf("%s: %s", q.Key, showValue(current[q.Key])), min(d.width(), 80)-20)
+	// Clipped so that "? Which answer? KEY: VALUE" stays on one line.
+	add := func(key, value string) {
+		opt := clip(fmt.Sprintf("%s: %s", key, value), min(d.width(), 80)-20)
 		options = append(options, opt)
-		byOption[opt] = q.Key
+		byOption[opt] = key
 	}
-	got, err := d.Prompter.Select("Which answer?", "", options, options[0])
+	if info.verdict || len(info.recAnswers) > 0 {
+		for _, k := range recommend.Keys() {
+			v, ok := info.recAnswers[k]
+			if !ok {
+				v = noPreference
+			}
+			add(k, v)
+		}
+	}
+	for _, q := range info.tmpl.Questions {
+		add(q.Key, showValue(current[q.Key]))
+	}
+	first := len(options) - len(info.tmpl.Questions)
+	got, err := d.Prompter.Select("Which answer?", "", options, options[first])
 	if err != nil {
 		return "", err
 	}
