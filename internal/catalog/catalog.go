@@ -26,7 +26,9 @@ func (c Catalog) Names() ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() {
+		// Beside the templates there may be other folders (the archive of
+		// earlier releases); a template has a manifest.
+		if _, err := fs.Stat(c.FS, e.Name()+"/"+manifest.FileName); e.IsDir() && err == nil {
 			out = append(out, e.Name())
 		}
 	}

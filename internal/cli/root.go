@@ -100,7 +100,7 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail.Invalid(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
-	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newVersionCmd(d))
+	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newUpdateCmd(d), newVersionCmd(d))
 	return root
 }
 

@@ -13,6 +13,7 @@ const (
 	CodeInvalid   = 2
 	CodeExists    = 3
 	CodeConflicts = 4
+	CodeNewer     = 5
 	CodeCancelled = 130
 )
 
@@ -42,6 +43,9 @@ func Exists(err error) error { return wrap(CodeExists, err) }
 
 // Conflicts marks an update that finished with conflicts left in files.
 func Conflicts(err error) error { return wrap(CodeConflicts, err) }
+
+// Newer marks `update --check` finding a newer template version.
+func Newer(err error) error { return wrap(CodeNewer, err) }
 
 // ErrCancelled is returned when the user interrupts a prompt.
 var ErrCancelled = errors.New("cancelled")
