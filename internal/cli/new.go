@@ -107,9 +107,10 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		spec = f.framework
 	}
 	var recorded any
+	replay := false
 	if spec == "" {
 		if spec = replaySource(meta, builtins); spec != "" {
-			recorded = meta["_recommendation"]
+			recorded, replay = meta["_recommendation"], true
 		}
 	}
 	var rec *recommend.Result
@@ -136,6 +137,11 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	tmpl, err := d.loader().Load(c.Context(), spec)
 	if err != nil {
 		return err
+	}
+	if ref, ok := meta["_template_ref"].(string); ok && replay && tmpl.Commit != "" {
+		// A replay reads the recorded commit, and still records the ref
+		// the project was made from.
+		tmpl.Ref = ref
 	}
 	req := generate.Request{
 		Template: tmpl, Name: name, Given: given, OtherKeys: recommend.Keys(),

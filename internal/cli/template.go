@@ -68,6 +68,9 @@ it is; change it from there.`,
 				files = append(files, render.File{Path: p, Data: data, Mode: 0o644})
 			}
 			slices.SortFunc(files, func(a, b render.File) int { return strings.Compare(a.Path, b.Path) })
+			if entries, err := os.ReadDir(d.abs(args[0])); err == nil && len(entries) > 0 {
+				return fail.Exists(fmt.Errorf("%s is not empty; give a new or empty folder; nothing was written", args[0]))
+			}
 			plan, err := write.Check(d.abs(args[0]), files, false)
 			if err != nil {
 				return err
@@ -271,7 +274,7 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 			return cancelled(c, err)
 		}
 		out.Output = plan.Target
-		fmt.Fprintf(msgs, "Rendered %d files of the %s into %s.\n", len(res.Files), generate.Describe(t), plan.Target)
+		fmt.Fprintf(msgs, "Rendered %d %s of the %s into %s.\n", len(res.Files), plural(len(res.Files), "file", "files"), generate.Describe(t), plan.Target)
 	case f.update:
 		if err := golden.Update(d.abs(f.check), res.Files); err != nil {
 			return err
@@ -298,9 +301,9 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 					return err
 				}
 			}
-			return silent{fmt.Errorf("%d %s differ from %s", len(diffs), plural(len(diffs), "file", "files"), f.check)}
+			return silent{fmt.Errorf("%d %s from %s", len(diffs), plural(len(diffs), "file differs", "files differ"), f.check)}
 		}
-		fmt.Fprintf(msgs, "%d files match %s.\n", len(res.Files), f.check)
+		fmt.Fprintf(msgs, "%d %s %s.\n", len(res.Files), plural(len(res.Files), "file matches", "files match"), f.check)
 	}
 	if f.json {
 		return writeJSON(d.Out, out)
@@ -313,7 +316,7 @@ func printDiffs(w io.Writer, diffs []golden.Difference) {
 		fmt.Fprint(w, df.Diff)
 	}
 	if len(diffs) > 0 {
-		fmt.Fprintf(w, "%d %s differ:", len(diffs), plural(len(diffs), "file", "files"))
+		fmt.Fprintf(w, "%d %s:", len(diffs), plural(len(diffs), "file differs", "files differ"))
 		for _, df := range diffs {
 			fmt.Fprintf(w, " %s (%s)", df.Path, df.Kind)
 		}

@@ -9,11 +9,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"strings"
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
@@ -84,6 +86,12 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 	files, err := eng.Files(data)
 	if err != nil {
 		return nil, err
+	}
+	for _, f := range files {
+		if f.Path == RecordFile {
+			return nil, fail.Invalid(&manifest.Error{File: path.Join(t.Source, manifest.FilesDir, f.Src),
+				Msg: "renders to " + RecordFile + ", which is fwgen's record of the project; a template may not write it"})
+		}
 	}
 	if !req.NoRecord {
 		record, err := recordFile(req.Version, t, typed, req.Recommendation)

@@ -24,7 +24,6 @@ import (
 	"github.com/fwgen/fwgen/internal/combos"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/generate"
-	"github.com/fwgen/fwgen/internal/golden"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/secret"
@@ -151,6 +150,9 @@ func Template(ctx context.Context, t *source.Template, opts Options) (*Report, e
 		l.render(ctx, rn, opts.Version)
 	}
 	r.Findings = l.findings
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
 	return r, nil
 }
 
@@ -172,10 +174,8 @@ type linter struct {
 func (l *linter) add(f Finding) {
 	key := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Col)
 	if f.Line == 0 {
-		key += ":" + f.Message
-		if before, _, ok := strings.Cut(f.Message, " [with "); ok {
-			key = before
-		}
+		msg, _, _ := strings.Cut(f.Message, " [with ")
+		key += ":" + msg
 	}
 	if l.seen[key] {
 		return
@@ -399,9 +399,6 @@ func (l *linter) render(ctx context.Context, rn run, version string) {
 	folded := map[string]string{}
 	for _, f := range res.Files {
 		src := eng.Loc(f.Src)
-		if f.Path == golden.Record {
-			l.add(Finding{Path: src, Severity: Error, Message: "renders to .fwgen.yaml, which is fwgen's record of the project; a template may not write it" + suffix})
-		}
 		key := strings.ToLower(norm.NFC.String(f.Path))
 		if prev, dup := folded[key]; dup {
 			l.add(Finding{Path: src, Severity: Error, Message: fmt.Sprintf(

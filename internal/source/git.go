@@ -80,11 +80,18 @@ func (e *gitError) Error() string {
 
 func (e *gitError) Unwrap() error { return e.err }
 
+// lastLine picks git's reason: its first "fatal:" line (the ones after it
+// are advice), else its last line.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for _, l := range lines {
+		if msg, ok := strings.CutPrefix(strings.TrimSpace(l), "fatal: "); ok {
+			return msg
+		}
+	}
 	for i := len(lines) - 1; i >= 0; i-- {
 		if l := strings.TrimSpace(lines[i]); l != "" && !strings.HasPrefix(l, "warning:") && !strings.HasPrefix(l, "hint:") {
-			return strings.TrimPrefix(l, "fatal: ")
+			return l
 		}
 	}
 	return ""

@@ -129,7 +129,7 @@ func (l Loader) NewestTag(ctx context.Context, loc string) (string, error) {
 			continue
 		}
 		tag := strings.TrimPrefix(ref, "refs/tags/")
-		v, err := semver.StrictNewVersion(strings.TrimPrefix(tag, "v"))
+		v, err := semver.NewVersion(tag)
 		if err != nil {
 			continue
 		}
