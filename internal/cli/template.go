@@ -187,9 +187,9 @@ type renderFlags struct {
 	answerFlags
 	variant string
 	name    string
-	output string
-	check  string
-	update bool
+	output  string
+	check   string
+	update  bool
 }
 
 func newTemplateRenderCmd(d *Deps) *cobra.Command {

@@ -59,7 +59,7 @@ func Check(ctx context.Context, o Options) (*CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, theirs, err := templates(ctx, o, rec)
+	_, theirs, err := loadTemplates(ctx, o, rec)
 	if err != nil {
 		return nil, err
 	}

@@ -126,7 +126,7 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, theirs, err := templates(ctx, o, rec)
+	base, theirs, err := loadTemplates(ctx, o, rec)
 	if err != nil {
 		return nil, err
 	}
@@ -427,9 +427,9 @@ func (r *Result) Removals() []string {
 	return out
 }
 
-// templates loads the base (the recorded version; nil when it cannot be
+// loadTemplates loads the base (the recorded version; nil when it cannot be
 // rebuilt) and theirs (the target version).
-func templates(ctx context.Context, o Options, rec *recorded) (base, theirs *source.Template, err error) {
+func loadTemplates(ctx context.Context, o Options, rec *recorded) (base, theirs *source.Template, err error) {
 	l := o.Loader
 	switch {
 	case rec.location == "":
