@@ -128,7 +128,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 	} else {
-		recAnswers = recommendAnswers(given)
+		recAnswers = recommend.Pick(given)
 		if err := recommend.Validate(recAnswers); err != nil {
 			return fail.Invalid(err)
 		}

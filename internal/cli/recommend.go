@@ -113,21 +113,10 @@ func (d *Deps) rejectUnknownAnywhere(given answers.Set) error {
 	return generate.CheckKeys(given, known, recommend.Keys())
 }
 
-// recommendAnswers picks the recommendation keys out of a set of answers.
-func recommendAnswers(given answers.Set) recommend.Answers {
-	out := recommend.Answers{}
-	for _, k := range recommend.Keys() {
-		if v, ok := given[k]; ok {
-			out[k] = fmt.Sprint(v)
-		}
-	}
-	return out
-}
-
 // recommend runs the recommendation step: validates what was given, asks
 // the rest when interactive, and scores.
 func (d *Deps) recommend(given answers.Set, interactive bool) (recommend.Result, recommend.Answers, error) {
-	ra := recommendAnswers(given)
+	ra := recommend.Pick(given)
 	if err := recommend.Validate(ra); err != nil {
 		return recommend.Result{}, nil, fail.Invalid(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -87,7 +88,7 @@ func Plan(base, theirs, ours Tree, m Merger, theirsLabel string) ([]Entry, error
 		}
 	}
 	var out []Entry
-	for _, p := range slices.Sorted(mapsKeys(paths)) {
+	for _, p := range slices.Sorted(maps.Keys(paths)) {
 		e, err := decide(p, base, theirs, ours, m, theirsLabel)
 		if err != nil {
 			return nil, err
@@ -95,16 +96,6 @@ func Plan(base, theirs, ours Tree, m Merger, theirsLabel string) ([]Entry, error
 		out = append(out, e)
 	}
 	return out, nil
-}
-
-func mapsKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func decide(p string, base, theirs, ours Tree, m Merger, label string) (Entry, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -138,7 +139,7 @@ func Prepare(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	name := filepath.Base(o.Project)
-	recAnswers := recommendAnswers(rec.answers)
+	recAnswers := recommend.Pick(rec.answers)
 	req := generate.Request{
 		Template: theirs, Name: name, Given: given, Prompter: o.Prompter,
 		OtherKeys: recommend.Keys(), Version: o.Version,
@@ -236,16 +237,6 @@ func recordedAnswers(rec *recorded, t *source.Template) answers.Set {
 	return out
 }
 
-func recommendAnswers(a answers.Set) recommend.Answers {
-	out := recommend.Answers{}
-	for _, k := range recommend.Keys() {
-		if v, ok := a[k]; ok {
-			out[k] = fmt.Sprint(v)
-		}
-	}
-	return out
-}
-
 // unchangeable are answers an update cannot change, and why.
 var unchangeable = map[string]string{
 	"project_slug": "it names the Python package and the distribution, so changing it is a rename of the project, not an update",
@@ -259,7 +250,7 @@ func targetAnswers(rec *recorded, theirs *source.Template, given answers.Set) (a
 	}
 	out := recordedAnswers(rec, theirs)
 	var changed []string
-	for _, k := range slices.Sorted(keys(given)) {
+	for _, k := range slices.Sorted(maps.Keys(given)) {
 		v := given[k]
 		old, had := rec.answers[k]
 		if had && fmt.Sprint(old) == fmt.Sprint(v) {
@@ -275,16 +266,6 @@ func targetAnswers(rec *recorded, theirs *source.Template, given answers.Set) (a
 		changed = append(changed, k)
 	}
 	return out, changed, nil
-}
-
-func keys(s answers.Set) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range s {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // readOurs reads the user's files at every path either template writes.
@@ -320,7 +301,7 @@ func readOurs(project string, trees ...Tree) (Tree, error) {
 // unresolved, so that a second run can never erase them.
 func checkMarkers(project string, ours Tree) error {
 	var left []string
-	for _, p := range slices.Sorted(treeKeys(ours)) {
+	for _, p := range slices.Sorted(maps.Keys(ours)) {
 		if Markers(ours[p].Data) {
 			left = append(left, p)
 		}
@@ -333,16 +314,6 @@ func checkMarkers(project string, ours Tree) error {
 			strings.Join(left, ", "), NewSuffix))
 	}
 	return nil
-}
-
-func treeKeys(t Tree) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range t {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // checkClean refuses a git work tree with uncommitted changes, so that the
