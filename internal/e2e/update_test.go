@@ -22,13 +22,13 @@ func TestUpdate(t *testing.T) {
 	s := newSuiteKeepingSummary(t)
 	for _, c := range []struct {
 		v      variant
-		set    string
+		sets   []string // one update each, committed in between
 		edit   func(r *variantRun) error
-		expect []string // files the update must create or change
+		expect []string // files the updates must create or change
 	}{
-		{variant{Name: "update-flask", Framework: "flask", Project: "upapp", Set: map[string]any{}}, "api=true", editFlask,
-			[]string{"upapp/api/routes.py", "tests/test_api.py"}},
-		{variant{Name: "update-django", Framework: "django", Project: "upsite", Set: map[string]any{}}, "database=postgres", editDjango,
+		{variant{Name: "update-flask", Framework: "flask", Project: "upapp", Set: map[string]any{}}, []string{"docker=true", "api=true"}, editFlask,
+			[]string{"Dockerfile", "upapp/api/routes.py", "tests/test_api.py"}},
+		{variant{Name: "update-django", Framework: "django", Project: "upsite", Set: map[string]any{}}, []string{"database=postgres"}, editDjango,
 			[]string{"pyproject.toml"}},
 	} {
 		t.Run(c.v.Name, func(t *testing.T) {
@@ -42,7 +42,7 @@ func TestUpdate(t *testing.T) {
 			r.runSteps([]step{
 				{name: "generate", fatal: true, run: r.stepGenerate},
 				{name: "edit", fatal: true, run: func() error { return c.edit(r) }},
-				{name: "update", fatal: true, run: func() error { return r.stepUpdate(c.set, c.expect) }},
+				{name: "update", fatal: true, run: func() error { return r.stepUpdate(c.sets, c.expect) }},
 				{name: "install", fatal: true, run: r.stepInstall},
 				{name: "pytest", run: r.stepPytest},
 			})
@@ -115,35 +115,45 @@ func editDjango(r *variantRun) error {
 	return r.commit("my edits")
 }
 
-// stepUpdate turns the feature on and checks that the user's work is kept.
-func (r *variantRun) stepUpdate(set string, expect []string) error {
-	out, err := r.execIn(r.proj, mergeEnv(cleanEnviron()), 2*time.Minute, r.s.fwgen, "update", "--set", set, "--no-input")
-	if err != nil {
-		return err
+// stepUpdate turns the features on, one update each, and checks that the
+// user's work is kept.
+func (r *variantRun) stepUpdate(sets, expect []string) error {
+	for i, set := range sets {
+		if i > 0 {
+			if _, err := r.execIn(r.proj, gitEnv(), time.Minute, "git", "add", "-A"); err != nil {
+				return err
+			}
+			if _, err := r.execIn(r.proj, gitEnv(), time.Minute, "git", "commit", "-qm", "update "+sets[i-1]); err != nil {
+				return err
+			}
+		}
+		out, err := r.execIn(r.proj, mergeEnv(cleanEnviron()), 2*time.Minute, r.s.fwgen, "update", "--set", set, "--no-input")
+		if err != nil {
+			return err
+		}
+		r.t.Logf("update --set %s:\n%s", set, out)
+		if strings.Contains(out, "conflict") {
+			return fmt.Errorf("update left conflicts:\n%s", out)
+		}
+		key, value, _ := strings.Cut(set, "=")
+		rec, err := os.ReadFile(filepath.Join(r.proj, ".fwgen.yaml"))
+		if err != nil || !strings.Contains(string(rec), "\n"+key+": "+value+"\n") {
+			return fmt.Errorf("the record does not say %s: %s:\n%s", key, value, rec)
+		}
 	}
-	r.t.Logf("update:\n%s", out)
 	for _, p := range expect {
 		if _, err := os.Stat(filepath.Join(r.proj, p)); err != nil {
 			return fmt.Errorf("update did not write %s", p)
 		}
 	}
-	if strings.Contains(out, "conflict") {
-		return fmt.Errorf("update left conflicts:\n%s", out)
-	}
-	mine := []string{"tests/test_about.py", "tests/test_mine.py"}
 	found := 0
-	for _, p := range mine {
+	for _, p := range []string{"tests/test_about.py", "tests/test_mine.py"} {
 		if _, err := os.Stat(filepath.Join(r.proj, p)); err == nil {
 			found++
 		}
 	}
 	if found != 1 {
 		return fmt.Errorf("the user's own test file is gone")
-	}
-	key, value, _ := strings.Cut(set, "=")
-	rec, err := os.ReadFile(filepath.Join(r.proj, ".fwgen.yaml"))
-	if err != nil || !strings.Contains(string(rec), "\n"+key+": "+value+"\n") {
-		return fmt.Errorf("the record does not say %s: %s:\n%s", key, value, rec)
 	}
 	return nil
 }
