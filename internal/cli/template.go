@@ -41,7 +41,18 @@ func newTemplateCmd(d *Deps) *cobra.Command {
   fwgen template lint mytpl
   fwgen template render mytpl --set docker=true --output /tmp/out
   fwgen template test mytpl --run-checks`,
-		Args: noArgs,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			var names []string
+			for _, sub := range c.Commands() {
+				names = append(names, sub.Name())
+			}
+			return fail.Invalidf("unknown command %q for \"fwgen template\"%s (commands: %s)\nRun 'fwgen template --help' for usage.",
+				args[0], suggest.Hint(args[0], names), strings.Join(names, ", "))
+		},
 	}
 	c.AddCommand(newTemplateInitCmd(d), newTemplateLintCmd(d), newTemplateRenderCmd(d), newTemplateTestCmd(d))
 	return c
