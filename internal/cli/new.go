@@ -190,6 +190,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		fmt.Fprintln(msgs)
 	}
 	if !f.dryRun {
+		plan.Say = func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
 		if err := write.Write(c.Context(), plan, files); err != nil {
 			if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
 				return fail.ErrCancelled

@@ -71,7 +71,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := fmt.Sprintf("%q %s", e.Value, e.Reason)
+	msg := fmt.Sprintf("%q %s", Shorten(e.Value), e.Reason)
 	if e.Suggestion != "" {
 		msg += fmt.Sprintf("; try %q", e.Suggestion)
 	}
@@ -177,4 +177,24 @@ func lastResort(reserved []string) string {
 		c = fmt.Sprintf("myapp%d", i)
 	}
 	return c
+}
+
+// shortMax is the most of a user's value a message repeats: a message stays
+// a few hundred characters however long the value.
+const shortMax = 80
+
+// Shorten keeps the start and the end of a long value for a message and
+// says how much was cut.
+func Shorten(s string) string {
+	if len(s) <= shortMax {
+		return s
+	}
+	head, tail := 40, len(s)-30
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return fmt.Sprintf("%s…(%d bytes cut)…%s", s[:head], tail-head, s[tail:])
 }
