@@ -13,7 +13,7 @@ import (
 )
 
 // RecordFile is the name of the answers record at a project's root.
-const RecordFile = ".fwgen.yaml"
+const RecordFile = manifest.RecordFile
 
 // recordFile writes what produced the project: fwgen and template versions,
 // the recommendation, and every answer, in question order so that diffs of

@@ -21,6 +21,10 @@ const FileName = "fwgen.yaml"
 // FilesDir holds the tree rendered into the project.
 const FilesDir = "files"
 
+// RecordFile is fwgen's record of a project's answers at its root; it
+// belongs to fwgen, so no template may produce it.
+const RecordFile = ".fwgen.yaml"
+
 // Question types.
 const (
 	TypeString = "string"

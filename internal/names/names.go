@@ -112,10 +112,18 @@ func CheckFolder(name string) error {
 	case name == "." || name == ".." || strings.ContainsAny(name, `/\`):
 		return &Error{Value: name, Rule: RuleFolder,
 			Reason: "is a path, not a name: use --output to choose the parent folder", Suggestion: fallback(Slug(name))}
+	case len(name) > MaxNameBytes:
+		return &Error{Value: name, Rule: RuleFolder,
+			Reason:     fmt.Sprintf("is %d bytes long; a folder name takes at most %d", len(name), MaxNameBytes),
+			Suggestion: fallback(Slug(name[:32]))}
 	case !folderRe.MatchString(name):
 		return &Error{Value: name, Rule: RuleFolder,
 			Reason:     "is not a usable folder name: use letters, digits, '-', '_' and '.', starting with a letter or digit",
 			Suggestion: fallback(Slug(name))}
+	case IsWindowsReserved(name):
+		return &Error{Value: name, Rule: RulePortable,
+			Reason:     "is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) and cannot be a folder there",
+			Suggestion: fallback(Slug(name) + "_app")}
 	}
 	return nil
 }

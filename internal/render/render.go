@@ -16,6 +16,7 @@ import (
 
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/names"
 )
 
 // File is one rendered file of the project.
@@ -83,6 +84,7 @@ func (e *Engine) True(name, expr string, data map[string]any) (bool, error) {
 func (e *Engine) Files(data map[string]any) ([]File, error) {
 	var out []File
 	seen := map[string]string{}
+	layout := newLayout()
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading template: %w", err)
@@ -115,6 +117,9 @@ func (e *Engine) Files(data map[string]any) ([]File, error) {
 				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
 		}
 		seen[dst] = src
+		if err := layout.add(dst); err != nil {
+			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
+		}
 		f, err := e.renderFile(src, dst, d, data)
 		if err != nil {
 			return err
@@ -191,11 +196,52 @@ func checkPath(p string) error {
 	for _, s := range strings.Split(p, "/") {
 		switch s {
 		case "..":
-			return fmt.Errorf("renders to %q, which climbs out of the project", p)
+			return fmt.Errorf("renders to %q, which climbs out of the project", names.Shorten(p))
 		case "", ".":
-			return fmt.Errorf("renders to %q, which has an empty or '.' segment", p)
+			return fmt.Errorf("renders to %q, which has an empty or '.' segment", names.Shorten(p))
+		}
+		if err := names.CheckPortable(s); err != nil {
+			return fmt.Errorf("renders to a name that is not portable: %w", err)
 		}
 	}
+	if names.Fold(p) == manifest.RecordFile {
+		return fmt.Errorf("renders to %s, fwgen's own record of the answers; a template may not write it", manifest.RecordFile)
+	}
+	return nil
+}
+
+// layout finds paths that collide on some file system: the same but for
+// case or Unicode normalisation, or a file where another path needs a
+// folder.
+type layout struct {
+	files, dirs map[string]string // folded → as rendered
+}
+
+func newLayout() *layout {
+	return &layout{files: map[string]string{}, dirs: map[string]string{}}
+}
+
+func (l *layout) add(p string) error {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		dir := strings.Join(segs[:i], "/")
+		key := names.Fold(dir)
+		if f, ok := l.files[key]; ok {
+			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f))
+		}
+		if prev, ok := l.dirs[key]; ok && prev != dir {
+			return fmt.Errorf("renders into folder %q, which differs from %q only by case or Unicode normalisation", names.Shorten(dir), names.Shorten(prev))
+		}
+		l.dirs[key] = dir
+	}
+	key := names.Fold(p)
+	if prev, ok := l.files[key]; ok {
+		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev))
+	}
+	if _, ok := l.dirs[key]; ok {
+		return fmt.Errorf("renders to %q, which another path needs as a folder", names.Shorten(p))
+	}
+	l.files[key] = p
 	return nil
 }
 
