@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/render"
@@ -106,7 +107,9 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 		}
 	default:
 		if err := node.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("default of %s: %w", q.Key, err)
+			// Such as an alias bomb: the template's fault, so invalid input.
+			return nil, fail.Invalid(fmt.Errorf("%s:%d: default of %s: %s", r.Template.Source+"/"+manifest.FileName,
+				node.Line, q.Key, strings.TrimPrefix(err.Error(), "yaml: ")))
 		}
 	}
 	v, err := Coerce(q, raw)

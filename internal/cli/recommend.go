@@ -71,7 +71,13 @@ func (f *answerFlags) loadWithMeta(d *Deps) (answers.Set, map[string]any, error)
 	base := answers.Set{}
 	meta := map[string]any{}
 	if f.answersFile != "" {
-		file, err := answers.Load(d.abs(f.answersFile))
+		var file *answers.File
+		var err error
+		if f.answersFile == "-" {
+			file, err = answers.Read("standard input", d.In)
+		} else {
+			file, err = answers.Load(d.abs(f.answersFile))
+		}
 		if err != nil {
 			return nil, nil, err
 		}

@@ -124,7 +124,7 @@ type answerFlags struct {
 }
 
 func (f *answerFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.answersFile, "answers", "", "YAML or JSON `file` of answers (a project's .fwgen.yaml works)")
+	c.Flags().StringVar(&f.answersFile, "answers", "", "YAML or JSON `file` of answers (a project's .fwgen.yaml works; - reads standard input; at most 1 MiB)")
 	c.Flags().StringArrayVar(&f.sets, "set", nil, "one answer as `KEY=VALUE`; repeatable; wins over --answers")
 	c.Flags().BoolVar(&f.noInput, "no-input", false, "never prompt: unanswered questions take their defaults")
 	c.Flags().BoolVar(&f.json, "json", false, "print one JSON document on stdout (messages go to stderr)")
