@@ -53,9 +53,16 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 		}
 		return v, Check(q, v, r.Template.ReservedNames)
 	}
+	drawn := r.Engine.Draws()
 	def, err := r.Default(q, data)
 	if err != nil {
 		return nil, err
+	}
+	if !q.Secret && r.Engine.Draws() != drawn {
+		// However indirectly (an included template, a helper): a secret
+		// must never reach the record.
+		return nil, fail.Invalid(&manifest.Error{File: r.Template.Source + "/" + manifest.FileName, Line: q.Line,
+			Msg: fmt.Sprintf("the default of %s draws a secret, which would be recorded in %s; mark the question secret: true", q.Key, manifest.RecordFile)})
 	}
 	asked := r.Prompter != nil
 	if asked && q.When != "" {

@@ -84,7 +84,12 @@ func Dir(dir string) (*manifest.Template, error) {
 	if !st.IsDir() {
 		return nil, fail.Invalidf("template %s is not a folder", dir)
 	}
-	t, err := manifest.Load(os.DirFS(dir), filepath.ToSlash(dir))
+	// Read through a root: no link in the template leads out of its folder.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading template folder: %w", err)
+	}
+	t, err := manifest.Load(root.FS(), filepath.ToSlash(dir))
 	var me *manifest.Error
 	if errors.As(err, &me) {
 		return nil, fail.Invalid(err)

@@ -17,7 +17,7 @@ const RecordFile = manifest.RecordFile
 
 // recordFile writes what produced the project: fwgen and template versions,
 // the recommendation, and every answer, in question order so that diffs of
-// the record stay readable. Secrets are never answers, so none lands here.
+// the record stay readable. Answers to secret questions are left out.
 // recorded is a replayed project's _recommendation, kept as it was.
 func recordFile(version string, t *manifest.Template, typed map[string]any, rec recommend.Answers, res *recommend.Result, recorded any) (render.File, error) {
 	doc := &yaml.Node{Kind: yaml.MappingNode}
@@ -55,6 +55,9 @@ func recordFile(version string, t *manifest.Template, typed map[string]any, rec 
 		}
 	}
 	for _, k := range t.Keys() {
+		if q, _ := t.Question(k); q.Secret {
+			continue
+		}
 		if err := add(k, typed[k]); err != nil {
 			return render.File{}, err
 		}

@@ -39,6 +39,7 @@ type Engine struct {
 	// and re-parsing under one name lets each parse tree be collected, so
 	// memory does not grow with the number of files.
 	current string
+	draws   *countingReader
 }
 
 // slot is the one name every text is parsed under.
@@ -47,8 +48,23 @@ const slot = "t"
 // New prepares an engine; r supplies the bytes of every secret.
 func New(t *manifest.Template, r io.Reader) *Engine {
 	left, right := t.Delims()
-	root := template.New("").Delims(left, right).Funcs(FuncMap(r)).Option("missingkey=error")
-	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source}
+	draws := &countingReader{r: r}
+	root := template.New("").Delims(left, right).Funcs(FuncMap(draws)).Option("missingkey=error")
+	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source, draws: draws}
+}
+
+// Draws counts the reads of the secret source so far: a caller can tell
+// whether rendering something drew a secret.
+func (e *Engine) Draws() int { return e.draws.n }
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.n++
+	return c.r.Read(p)
 }
 
 // String renders text (a default or an expression) named name for messages.
