@@ -27,6 +27,7 @@ type newFlags struct {
 	template  string
 	dryRun    bool
 	force     bool
+	maxOutput render.Size
 }
 
 func newNewCmd(d *Deps) *cobra.Command {
@@ -60,6 +61,8 @@ module, or a package the project imports.`,
 	c.Flags().StringVar(&f.template, "template", "", "use the template in `folder` instead of a built-in one")
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be written; write nothing")
 	c.Flags().BoolVar(&f.force, "force", false, "write into a non-empty folder, replacing only the template's files; never delete")
+	f.maxOutput = render.DefaultLimit
+	c.Flags().Var(&f.maxOutput, "max-output", "stop with exit 2 when the rendered files together exceed `size` (such as 64MiB)")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
@@ -146,6 +149,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	}
 
 	eng := render.New(tmpl, d.Rand)
+	eng.Bound(c.Context(), int64(f.maxOutput))
 	data := map[string]any{"fwgen": map[string]any{
 		"name": name, "version": d.Version, "template": tmpl.Name, "template_version": tmpl.Version,
 	}}

@@ -41,7 +41,13 @@ func (d *Deps) catalog() catalog.Catalog { return catalog.Catalog{FS: d.Template
 
 // Run executes fwgen with args and returns the process exit code. It is the
 // one place where errors become exit codes and messages.
-func Run(ctx context.Context, args []string, d *Deps) int {
+func Run(ctx context.Context, args []string, d *Deps) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(d.Err, "fwgen: %v\n", fail.Panic(v))
+			code = fail.CodeFailure
+		}
+	}()
 	root := newRoot(d)
 	root.SetArgs(args)
 	root.SetIn(d.In)
@@ -60,7 +66,12 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		fmt.Fprintf(d.Err, "fwgen: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return fail.CodeInvalid
 	}
-	code := fail.Code(err)
+	code = fail.Code(err)
+	if ctx.Err() != nil {
+		// Whatever the phase failed with once a signal came: it was
+		// cancelled, and every phase cleans up before returning.
+		code = fail.CodeCancelled
+	}
 	if code == fail.CodeCancelled {
 		fmt.Fprintln(d.Err, "fwgen: cancelled; nothing was written")
 		return code

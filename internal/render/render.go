@@ -4,6 +4,8 @@ package render
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -40,6 +42,9 @@ type Engine struct {
 	// memory does not grow with the number of files.
 	current string
 	draws   *countingReader
+	ctx     context.Context
+	limit   int64 // output budget in bytes
+	used    int64
 }
 
 // slot is the one name every text is parsed under.
@@ -49,8 +54,10 @@ const slot = "t"
 func New(t *manifest.Template, r io.Reader) *Engine {
 	left, right := t.Delims()
 	draws := &countingReader{r: r}
-	root := template.New("").Delims(left, right).Funcs(FuncMap(draws)).Option("missingkey=error")
-	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source, draws: draws}
+	e := &Engine{tmpl: t, left: left, right: right, source: t.Source, draws: draws,
+		ctx: context.Background(), limit: DefaultLimit}
+	e.root = template.New("").Delims(left, right).Funcs(FuncMap(draws)).Funcs(e.guardedFuncs()).Option("missingkey=error")
+	return e
 }
 
 // Draws counts the reads of the secret source so far: a caller can tell
@@ -70,7 +77,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // String renders text (a default or an expression) named name for messages.
 func (e *Engine) String(name, text string, data map[string]any) (string, error) {
 	var b strings.Builder
-	if err := e.execute(name, text, data, &b); err != nil {
+	if err := e.run(func() error { return e.execute(name, text, data, &b) }); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -83,7 +90,15 @@ func (e *Engine) execute(name, text string, data map[string]any, w io.Writer) er
 	if err != nil {
 		return e.templateError(err, true)
 	}
-	if err := t.Execute(w, data); err != nil {
+	if err := t.Execute(budgetWriter{e: e, w: w}, data); err != nil {
+		var be *BudgetError
+		switch {
+		case errors.As(err, &be):
+			// The template's doing, whatever the answers: invalid input.
+			return fail.Invalid(&manifest.Error{File: e.current, Msg: be.Error()})
+		case e.ctx.Err() != nil:
+			return e.ctx.Err()
+		}
 		return e.templateError(err, false)
 	}
 	return nil
@@ -96,8 +111,39 @@ func (e *Engine) True(name, expr string, data map[string]any) (bool, error) {
 	return out == "1", err
 }
 
-// Files renders the whole tree, sorted by path.
+// Files renders the whole tree, sorted by path. With a context (Bound), it
+// returns as soon as the context is done, abandoning a render that may be
+// stuck in a loop that writes nothing; the caller is then about to exit.
 func (e *Engine) Files(data map[string]any) ([]File, error) {
+	var files []File
+	err := e.run(func() (err error) {
+		files, err = e.files(data)
+		return err
+	})
+	return files, err
+}
+
+// run runs f on its own goroutine and returns when it does, or as soon as
+// the engine's context is done. A panic becomes one line, not a trace.
+func (e *Engine) run(f func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fail.Panic(v)
+			}
+		}()
+		done <- f()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-e.ctx.Done():
+		return e.ctx.Err()
+	}
+}
+
+func (e *Engine) files(data map[string]any) ([]File, error) {
 	var out []File
 	seen := map[string]string{}
 	layout := newLayout()
