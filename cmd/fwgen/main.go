@@ -26,6 +26,14 @@ import (
 // which hold nothing to clean up.
 const grace = 800 * time.Millisecond
 
+// sigs receives the signals that cancel fwgen; it is set up before
+// anything else so that no moment of a run is left to the default action.
+var sigs = make(chan os.Signal, 2)
+
+func init() {
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+}
+
 func main() {
 	// A panic that escapes every recover prints one line, not goroutines.
 	debug.SetTraceback("none")
@@ -47,9 +55,6 @@ func run() int {
 func runWith(d *cli.Deps) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 	var saved *term.State
 	if fd := int(os.Stdin.Fd()); term.IsTerminal(fd) {
 		saved, _ = term.GetState(fd)

@@ -4,6 +4,7 @@ package answers
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -81,6 +82,26 @@ func Read(name string, r io.Reader) (*File, error) {
 		return nil, fail.Invalid(fmt.Errorf("answers file %s: %w", names.Shorten(name), err))
 	}
 	return f, nil
+}
+
+// ReadContext is Read that returns as soon as ctx is done: standard input
+// may be a pipe that never ends, and a read cannot be interrupted.
+func ReadContext(ctx context.Context, name string, r io.Reader) (*File, error) {
+	type result struct {
+		f   *File
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := Read(name, r)
+		done <- result{f, err}
+	}()
+	select {
+	case res := <-done:
+		return res.f, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Parse decodes answers from YAML (JSON is a subset of YAML). It walks the

@@ -93,7 +93,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if f.framework != "" && !slices.Contains(builtins, f.framework) {
 		return fail.Invalidf("invalid value %q for --framework: allowed values are %s", f.framework, strings.Join(builtins, ", "))
 	}
-	given, meta, err := f.loadWithMeta(d)
+	given, meta, err := f.loadWithMeta(c.Context(), d)
 	if err != nil {
 		return err
 	}

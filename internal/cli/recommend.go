@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -31,7 +32,7 @@ Answer keys (all optional):
   fwgen recommend --answers myapp/.fwgen.yaml --json`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			given, err := f.load(d)
+			given, err := f.load(c.Context(), d)
 			if err != nil {
 				return err
 			}
@@ -62,19 +63,19 @@ func recommendKeyHelp() string {
 
 // load reads --answers and --set into one set of raw answers, plus the
 // answers file's metadata.
-func (f *answerFlags) load(d *Deps) (answers.Set, error) {
-	set, _, err := f.loadWithMeta(d)
+func (f *answerFlags) load(ctx context.Context, d *Deps) (answers.Set, error) {
+	set, _, err := f.loadWithMeta(ctx, d)
 	return set, err
 }
 
-func (f *answerFlags) loadWithMeta(d *Deps) (answers.Set, map[string]any, error) {
+func (f *answerFlags) loadWithMeta(ctx context.Context, d *Deps) (answers.Set, map[string]any, error) {
 	base := answers.Set{}
 	meta := map[string]any{}
 	if f.answersFile != "" {
 		var file *answers.File
 		var err error
 		if f.answersFile == "-" {
-			file, err = answers.Read("standard input", d.In)
+			file, err = answers.ReadContext(ctx, "standard input", d.In)
 		} else {
 			file, err = answers.Load(d.abs(f.answersFile))
 		}

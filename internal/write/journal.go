@@ -252,3 +252,15 @@ func recoverOne(dir FS, w, shown string, say func(string)) error {
 	say(fmt.Sprintf("restored %d files from %s, left by an interrupted fwgen run", len(j.Entries), shown))
 	return nil
 }
+
+// Recover undoes what killed fwgen runs left in dir: work folders beside a
+// project (staging) or inside one (a swap and its journal). Each one is
+// reported through say; folders of running fwgen processes are left alone.
+func Recover(dir string, say func(string)) error {
+	d, err := openRoot(dir)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", dir, err)
+	}
+	defer d.Close()
+	return recoverLeftovers(d, dir, say)
+}
