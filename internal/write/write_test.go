@@ -583,3 +583,29 @@ func mapsEqual(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// TestFreshTargetMadeMeanwhile: the target was absent at Check and another
+// process made it, even empty, before the move: fwgen loses the race with
+// exit 3, takes nothing of theirs and leaves nothing of its own.
+func TestFreshTargetMadeMeanwhile(t *testing.T) {
+	for _, theirs := range []map[string]string{nil, {"theirs.txt": "x"}} {
+		target := filepath.Join(t.TempDir(), "proj")
+		p, err := Check(target, project, false)
+		if err != nil || !p.Fresh {
+			t.Fatal(p, err)
+		}
+		if err := os.Mkdir(target, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, target, theirs)
+		before := snapshot(t, target)
+		err = Write(context.Background(), p, project)
+		if err == nil || fail.Code(err) != fail.CodeExists || !strings.Contains(err.Error(), "was created by someone else while fwgen ran") {
+			t.Errorf("error = %v (code %d)", err, fail.Code(err))
+		}
+		if !mapsEqual(before, snapshot(t, target)) {
+			t.Error("their folder changed")
+		}
+		assertNoLeftovers(t, target)
+	}
+}
