@@ -206,7 +206,7 @@ func (c *converter) mapping(n *yaml.Node) (map[string]any, error) {
 		for kn.Kind == yaml.AliasNode {
 			kn = kn.Alias
 		}
-		if kn.Kind != yaml.ScalarNode || kn.Tag == "!!merge" {
+		if kn.Kind != yaml.ScalarNode || kn.Tag == "!!merge" || kn.Tag == "!!null" {
 			return nil, fmt.Errorf("line %d: keys must be plain names (no lists, mappings or merges)", kn.Line)
 		}
 		var k string
