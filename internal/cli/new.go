@@ -176,6 +176,13 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	slices.SortFunc(files, func(a, b render.File) int { return strings.Compare(a.Path, b.Path) })
 
 	target := filepath.Join(d.abs(f.output), name)
+	say := func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
+	if !f.dryRun {
+		// Undo a killed run's leftovers first: they are not the user's files.
+		if err := write.RecoverAround(target, say); err != nil {
+			return err
+		}
+	}
 	plan, err := write.Check(target, files, f.force)
 	if err != nil {
 		return err
@@ -194,7 +201,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		fmt.Fprintln(msgs)
 	}
 	if !f.dryRun {
-		plan.Say = func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
+		plan.Say = say
 		if err := write.Write(c.Context(), plan, files); err != nil {
 			if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
 				return fail.ErrCancelled

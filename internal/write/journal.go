@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -263,4 +265,20 @@ func Recover(dir string, say func(string)) error {
 	}
 	defer d.Close()
 	return recoverLeftovers(d, dir, say)
+}
+
+// RecoverAround runs Recover beside target and in it (when they exist), so
+// that what a killed run left is undone before the target is judged empty
+// or not: its half-placed files are not the user's.
+func RecoverAround(target string, say func(string)) error {
+	for _, dir := range []string{filepath.Dir(target), target} {
+		st, err := os.Lstat(dir)
+		if err != nil || !st.IsDir() {
+			continue
+		}
+		if err := Recover(dir, say); err != nil {
+			return err
+		}
+	}
+	return nil
 }
