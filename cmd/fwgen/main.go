@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -26,15 +27,21 @@ import (
 // which hold nothing to clean up.
 const grace = 800 * time.Millisecond
 
-// sigs receives the signals that cancel fwgen; it is set up before
-// anything else so that no moment of a run is left to the default action.
-var sigs = make(chan os.Signal, 2)
+// sigs receives the signals that cancel fwgen.
+var (
+	sigs       = make(chan os.Signal, 2)
+	notifyOnce sync.Once
+)
 
-func init() {
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+// notify routes the signals to sigs. main calls it before anything else, so
+// that almost no moment of a run is left to the default action; not from
+// init, which would also swallow Ctrl-C in this package's test binary.
+func notify() {
+	notifyOnce.Do(func() { signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP) })
 }
 
 func main() {
+	notify()
 	// A panic that escapes every recover prints one line, not goroutines.
 	debug.SetTraceback("none")
 	os.Exit(run())
@@ -53,6 +60,7 @@ func run() int {
 // context: the phase in progress cleans up and returns, and fwgen exits 130
 // within a second even if it does not (a second signal: at once).
 func runWith(d *cli.Deps) int {
+	notify()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var saved *term.State
