@@ -28,13 +28,13 @@ func killTrials(t *testing.T) int {
 		}
 		return n
 	}
-	return 3
+	return 2
 }
 
 // TestKillAtRandom runs the real binary and signals it at a random moment
 // in each phase: waiting for answers on standard input, rendering a
 // template that loops without output, and writing (a fresh project, and
-// --force over a user's project). After SIGINT or SIGTERM it must exit 130
+// --force over a user's project, and in its swap). After SIGINT or SIGTERM it must exit 130
 // within a second (or 0 if it had finished) and leave nothing; after
 // SIGKILL, write.Recover, what the next run does first, must bring back
 // exactly the user's files or the complete project. Every trial checks
@@ -49,7 +49,7 @@ func TestKillAtRandom(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	big := filepath.Join(dir, "big")
-	if err := synth.Template(big, 1500); err != nil {
+	if err := synth.Template(big, killFiles); err != nil {
 		t.Fatal(err)
 	}
 	loop := filepath.Join(dir, "loop")
@@ -78,33 +78,37 @@ func TestKillAtRandom(t *testing.T) {
 		// project may be written only by the write phases.
 		setup  func(work string) []string
 		writes bool
+		// inSwap waits for the journal instead: the signal lands while
+		// originals are being set aside and new files moved in.
+		inSwap bool
 	}
 	phases := []phase{
 		{"answers", 300 * time.Millisecond, func(work string) []string {
 			return []string{"new", "p", "--framework", "flask", "--no-input", "--answers", "-"}
-		}, false},
+		}, false, false},
 		{"render", 300 * time.Millisecond, func(work string) []string {
 			return []string{"new", "p", "--template", loop, "--no-input"}
-		}, false},
+		}, false, false},
 		{"write-fresh", 0, func(work string) []string {
 			return []string{"new", "p", "--template", big, "--no-input", "--output", "a/b"}
-		}, true},
+		}, true, false},
 		{"write-force", 0, func(work string) []string {
 			user := map[string]string{"p/mine.txt": "my notes", "p/README.md": "my readme"}
 			// Files the template replaces, with the user's own bytes.
-			for i := 0; i < 1500; i += 7 {
+			for i := 0; i < killFiles; i += 7 {
 				user[fmt.Sprintf("p/dir%d/mod%d.py", i/100, i)] = fmt.Sprintf("user's version of %d", i)
 			}
 			writeFiles(t, work, user)
 			return []string{"new", "p", "--template", big, "--no-input", "--force"}
-		}, true},
+		}, true, false},
 	}
+	phases = append(phases, phase{"write-swap", 20 * time.Millisecond, phases[3].setup, true, true})
 	for i := range phases {
-		if phases[i].window == 0 {
+		if phases[i].window == 0 && !phases[i].inSwap {
 			phases[i].window = probe(phases[i].setup)
 		}
 	}
-	type tally struct{ trials, finished, cancelled, early, leftBefore, bad int }
+	type tally struct{ trials, finished, cancelled, early, leftBefore, midSwap, bad int }
 	var maxLatency time.Duration
 	for _, ph := range phases {
 		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
@@ -125,9 +129,13 @@ func TestKillAtRandom(t *testing.T) {
 				if err := cmd.Start(); err != nil {
 					t.Fatal(err)
 				}
-				// Mostly within the run's second half, where writing is.
-				at := ph.window/10 + time.Duration(rand.Int64N(int64(ph.window)))
-				time.Sleep(at)
+				if ph.inSwap {
+					waitForJournal(t, filepath.Join(work, "p"))
+					time.Sleep(time.Duration(rand.Int64N(int64(ph.window))))
+				} else {
+					// Anywhere from startup to past the probe's end.
+					time.Sleep(ph.window/10 + time.Duration(rand.Int64N(int64(ph.window))))
+				}
 				sent := time.Now()
 				_ = cmd.Process.Signal(sig)
 				err = cmd.Wait()
@@ -162,6 +170,9 @@ func TestKillAtRandom(t *testing.T) {
 				after := tree(t, work)
 				if hasWork(after) {
 					tl.leftBefore++
+					if hasJournal(after) {
+						tl.midSwap++ // killed between journal and done: rolled back
+					}
 					if sig != syscall.SIGKILL {
 						t.Errorf("%s: left a work folder after exit %d", name, code)
 					}
@@ -203,11 +214,24 @@ func TestKillAtRandom(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%-11s %-10v trials %d: finished %d, exit 130 %d, before handlers %d, left a work folder %d (SIGKILL: recovered), lost or mixed %d",
-				ph.name, sig, tl.trials, tl.finished, tl.cancelled, tl.early, tl.leftBefore, tl.bad)
+			t.Logf("%-11s %-10v trials %d: finished %d, exit 130 %d, before handlers %d, left a work folder %d (%d mid-swap; all recovered), lost or mixed %d",
+				ph.name, sig, tl.trials, tl.finished, tl.cancelled, tl.early, tl.leftBefore, tl.midSwap, tl.bad)
 		}
 	}
 	t.Logf("slowest exit after SIGINT/SIGTERM: %v", maxLatency)
+}
+
+// waitForJournal returns once a swap's journal exists under dir.
+func waitForJournal(t *testing.T, dir string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(filepath.Join(dir, ".fwgen-*", "journal.sh")); len(m) > 0 {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("no journal appeared in %s", dir)
 }
 
 func writeFiles(t *testing.T, root string, files map[string]string) {
@@ -255,6 +279,15 @@ func hasChild(tr map[string]string, dir string) bool {
 	return false
 }
 
+func hasJournal(tr map[string]string) bool {
+	for p := range tr {
+		if strings.Contains(p, ".fwgen-") && strings.HasSuffix(p, "journal.sh") {
+			return true
+		}
+	}
+	return false
+}
+
 func hasWork(tr map[string]string) bool {
 	for p := range tr {
 		if strings.Contains(p, ".fwgen-") {
@@ -264,7 +297,11 @@ func hasWork(tr map[string]string) bool {
 	return false
 }
 
-// projectComplete: the synthetic template's 1500 modules and the record.
+// killFiles is the size of the project the write phases write: enough for
+// a window of a few hundred milliseconds, few enough to keep go test quick.
+const killFiles = 400
+
+// projectComplete: the synthetic template's modules and the record.
 func projectComplete(tr map[string]string, phase string) bool {
 	root := "p"
 	if phase == "write-fresh" {
@@ -277,7 +314,7 @@ func projectComplete(tr map[string]string, phase string) bool {
 		}
 	}
 	_, record := tr[filepath.Join(root, ".fwgen.yaml")]
-	return n == 1500 && record
+	return n == killFiles && record
 }
 
 func sameTree(a, b map[string]string) bool {

@@ -355,8 +355,8 @@ func TestJournalScriptRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Renames: 2 originals set aside and 2 new files in before the 5th
-	// rename fails, and every later one (the undo's) too.
+	// Renames: the journal's, then the swap's; the 5th (setting aside the
+	// second original) fails, and every later one (the undo's) too.
 	f := &faults{counts: map[string]int{}, op: "rename", at: 5, sticky: true}
 	err = write(context.Background(), f.open, p, project)
 	if err == nil || !strings.Contains(err.Error(), "put them back with: sh ") {

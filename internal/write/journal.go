@@ -60,6 +60,9 @@ type journal struct {
 	Dirs []string
 }
 
+// journalEnd closes a complete journal.
+const journalEnd = "# end of journal"
+
 const journalHead = `#!/bin/sh
 # fwgen journal: written before fwgen changed anything in this folder.
 # Running it with sh puts every original file back and removes what fwgen
@@ -88,6 +91,7 @@ func (j *journal) script() []byte {
 		fmt.Fprintf(&b, "d %s\n", shQuote(j.Dirs[i]))
 	}
 	b.WriteString(`rmdir "$w/old" 2>/dev/null && rm -rf -- "$w"` + "\n")
+	b.WriteString(journalEnd + "\n")
 	return []byte(b.String())
 }
 
@@ -118,6 +122,9 @@ func parseJournal(raw []byte) (*journal, error) {
 	}
 	if !workRe.MatchString(j.Work) {
 		return nil, errors.New("journal names no work folder")
+	}
+	if !strings.HasSuffix(string(raw), "\n"+journalEnd+"\n") {
+		return nil, errors.New("journal is incomplete")
 	}
 	slices.Reverse(j.Dirs)
 	return j, nil

@@ -255,9 +255,14 @@ func inPlace(ctx context.Context, dir FS, name string, p *Plan, files []render.F
 		lock.Close()
 		return errors.Join(err, removeWork(t, w))
 	}
+	// The journal appears whole or not at all (written aside, synced, then
+	// renamed): a run killed while writing it has touched nothing yet.
 	err = t.Mkdir(path.Join(w, oldDir), 0o700)
 	if err == nil {
-		err = t.WriteSync(path.Join(w, journalName), j.script(), 0o600)
+		err = t.WriteSync(path.Join(w, journalName+".tmp"), j.script(), 0o600)
+	}
+	if err == nil {
+		err = t.Rename(path.Join(w, journalName+".tmp"), path.Join(w, journalName))
 	}
 	if err != nil {
 		lock.Close()
