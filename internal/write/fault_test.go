@@ -70,6 +70,13 @@ func (x *faultFS) WriteSync(name string, data []byte, perm fs.FileMode) error {
 	return x.FS.WriteSync(name, data, perm)
 }
 
+func (x *faultFS) SyncDir(name string) error {
+	if err := x.f.hit("syncdir", name); err != nil {
+		return err
+	}
+	return x.FS.SyncDir(name)
+}
+
 func (x *faultFS) Rename(o, n string) error {
 	if err := x.f.hit("rename", o); err != nil {
 		return err

@@ -23,6 +23,8 @@ type FS interface {
 	WriteSync(name string, data []byte, perm fs.FileMode) error
 	ReadFile(name string) ([]byte, error)
 	ReadDir(name string) ([]fs.DirEntry, error)
+	// SyncDir makes the entries of folder name (renames into it) durable.
+	SyncDir(name string) error
 	Rename(oldname, newname string) error
 	// RenameNoReplace is Rename that fails with fs.ErrExist when newname
 	// exists, even as an empty folder.
@@ -93,6 +95,18 @@ func (f *rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	defer d.Close()
 	return d.ReadDir(-1)
+}
+
+func (f *rootFS) SyncDir(name string) error {
+	d, err := f.r.Open(name)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func (f *rootFS) Sub(name string) (FS, error) {

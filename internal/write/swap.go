@@ -264,6 +264,9 @@ func inPlace(ctx context.Context, dir FS, name string, p *Plan, files []render.F
 	if err == nil {
 		err = t.Rename(path.Join(w, journalName+".tmp"), path.Join(w, journalName))
 	}
+	if err == nil {
+		err = t.SyncDir(w)
+	}
 	if err != nil {
 		lock.Close()
 		return errors.Join(fmt.Errorf("writing the journal: %w", err), removeWork(t, w))
