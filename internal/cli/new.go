@@ -26,6 +26,7 @@ type newFlags struct {
 	template  string
 	dryRun    bool
 	force     bool
+	maxOutput render.Size
 }
 
 func newNewCmd(d *Deps) *cobra.Command {
@@ -59,6 +60,8 @@ module, or a package the project imports.`,
 	c.Flags().StringVar(&f.template, "template", "", "use this template `source`: a folder, a built-in name, or a git repository[@REF]")
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be written; write nothing")
 	c.Flags().BoolVar(&f.force, "force", false, "write into a non-empty folder, replacing only the template's files; never delete")
+	f.maxOutput = render.DefaultLimit
+	c.Flags().Var(&f.maxOutput, "max-output", "stop with exit 2 when the rendered files together exceed `size` (such as 64MiB)")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
@@ -89,7 +92,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if f.framework != "" && !slices.Contains(builtins, f.framework) {
 		return fail.Invalidf("invalid value %q for --framework: allowed values are %s", f.framework, strings.Join(builtins, ", "))
 	}
-	given, meta, err := f.loadWithMeta(d)
+	given, meta, err := f.loadWithMeta(c.Context(), d)
 	if err != nil {
 		return err
 	}
@@ -145,7 +148,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	}
 	req := generate.Request{
 		Template: tmpl, Name: name, Given: given, OtherKeys: recommend.Keys(),
-		Rand: d.Rand, Version: d.Version,
+		Rand: d.Rand, Version: d.Version, MaxOutput: int64(f.maxOutput),
 		Recommendation: &generate.Recommendation{Answers: recAnswers, Result: rec, Recorded: recorded},
 	}
 	if interactive {
@@ -158,6 +161,13 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	files := gen.Files
 
 	target := filepath.Join(d.abs(f.output), name)
+	say := func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
+	if !f.dryRun {
+		// Undo a killed run's leftovers first: they are not the user's files.
+		if err := write.RecoverAround(target, say); err != nil {
+			return err
+		}
+	}
 	plan, err := write.Check(target, files, f.force)
 	if err != nil {
 		return err
@@ -176,6 +186,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		fmt.Fprintln(msgs)
 	}
 	if !f.dryRun {
+		plan.Say = say
 		if err := write.Write(c.Context(), plan, files); err != nil {
 			if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
 				return fail.ErrCancelled

@@ -256,7 +256,7 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 	if f.update && f.check == "" {
 		return fail.Invalidf("--update goes with --check GOLDEN")
 	}
-	given, err := f.load(d)
+	given, err := f.load(c.Context(), d)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ earlier update remain. The project is written whole or not at all, and
 }
 
 func runUpdate(c *cobra.Command, d *Deps, f *updateFlags) error {
-	given, err := f.load(d)
+	given, err := f.load(c.Context(), d)
 	if err != nil {
 		return err
 	}

@@ -9,13 +9,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"strings"
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/fail"
-	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
@@ -40,6 +38,9 @@ type Request struct {
 	Version string
 	// Recommendation is recorded in .fwgen.yaml; nil records none.
 	Recommendation *Recommendation
+	// MaxOutput bounds the bytes rendering may produce; render.DefaultLimit
+	// when 0.
+	MaxOutput int64
 	// NoRecord leaves .fwgen.yaml out: `template render` and `template test`
 	// show what the template itself writes.
 	NoRecord bool
@@ -69,6 +70,11 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	eng := render.New(t.Template, req.Rand)
+	limit := req.MaxOutput
+	if limit <= 0 {
+		limit = render.DefaultLimit
+	}
+	eng.Bound(ctx, limit)
 	data := map[string]any{"fwgen": map[string]any{
 		"name": req.Name, "version": req.Version, "template": t.Name, "template_version": t.Version,
 	}}
@@ -86,12 +92,6 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 	files, err := eng.Files(data)
 	if err != nil {
 		return nil, err
-	}
-	for _, f := range files {
-		if f.Path == RecordFile {
-			return nil, fail.Invalid(&manifest.Error{File: path.Join(t.Source, manifest.FilesDir, f.Src),
-				Msg: "renders to " + RecordFile + ", which is fwgen's record of the project; a template may not write it"})
-		}
 	}
 	if !req.NoRecord {
 		record, err := recordFile(req.Version, t, typed, req.Recommendation)

@@ -17,7 +17,6 @@ import (
 	"text/template"
 	"text/template/parse"
 
-	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
 	"github.com/fwgen/fwgen/internal/answers"
@@ -396,15 +395,8 @@ func (l *linter) render(ctx context.Context, rn run, version string) {
 	}
 	eng := render.New(l.t.Template, nil)
 	left, right := l.t.Delims()
-	folded := map[string]string{}
 	for _, f := range res.Files {
 		src := eng.Loc(f.Src)
-		key := strings.ToLower(norm.NFC.String(f.Path))
-		if prev, dup := folded[key]; dup {
-			l.add(Finding{Path: src, Severity: Error, Message: fmt.Sprintf(
-				"renders to %q, which differs from %q only by case or Unicode normalisation: the two overwrite each other on macOS and Windows%s", f.Path, prev, suffix)})
-		}
-		folded[key] = f.Path
 		if f.Verbatim {
 			continue
 		}
