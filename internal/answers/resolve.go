@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/render"
@@ -57,9 +58,16 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 		}
 		return v, Check(q, v, r.Template.ReservedNames)
 	}
+	drawn := r.Engine.Draws()
 	def, err := r.Default(q, data)
 	if err != nil {
 		return nil, err
+	}
+	if !q.Secret && r.Engine.Draws() != drawn {
+		// However indirectly (an included template, a helper): a secret
+		// must never reach the record.
+		return nil, fail.Invalid(&manifest.Error{File: r.Template.Source + "/" + manifest.FileName, Line: q.Line,
+			Msg: fmt.Sprintf("the default of %s draws a secret, which would be recorded in %s; mark the question secret: true", q.Key, manifest.RecordFile)})
 	}
 	if raw, ok := r.Defaults[q.Key]; ok {
 		if v, err := Coerce(q, raw); err == nil && Check(q, v, r.Template.ReservedNames) == nil {
@@ -123,7 +131,9 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 		}
 	default:
 		if err := node.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("default of %s: %w", q.Key, err)
+			// Such as an alias bomb: the template's fault, so invalid input.
+			return nil, fail.Invalid(fmt.Errorf("%s:%d: default of %s: %s", r.Template.Source+"/"+manifest.FileName,
+				node.Line, q.Key, strings.TrimPrefix(err.Error(), "yaml: ")))
 		}
 	}
 	v, err := Coerce(q, raw)

@@ -369,3 +369,23 @@ func TestResolveDefaultsOverride(t *testing.T) {
 		t.Errorf("asked with overriding defaults: %#v", got)
 	}
 }
+
+// TestSecretDefaultDraw: a default that draws a secret belongs to a secret
+// question; found at run time too, however the draw happens.
+func TestSecretDefaultDraw(t *testing.T) {
+	raw := "name: t\nversion: 1.0.0\ndelimiters: ['[%', '%]']\nquestions:\n  - key: key\n    secret: true\n    default: '[% secretKey 20 %]'\n"
+	r := resolver(t, raw, "n", nil)
+	got, err := r.Resolve(nil)
+	if err != nil || len(got["key"].(string)) != 20 {
+		t.Fatalf("Resolve = %v, %v", got, err)
+	}
+	// The manifest check reads the text; unmark the question behind its
+	// back to reach the run-time check.
+	r = resolver(t, raw, "n", nil)
+	r.Template.Questions[0].Secret = false
+	_, err = r.Resolve(nil)
+	if err == nil || fail.Code(err) != fail.CodeInvalid ||
+		err.Error() != "t/fwgen.yaml:5: the default of key draws a secret, which would be recorded in .fwgen.yaml; mark the question secret: true" {
+		t.Errorf("error = %v (code %d)", err, fail.Code(err))
+	}
+}

@@ -28,6 +28,7 @@ type newFlags struct {
 	template  string
 	dryRun    bool
 	force     bool
+	maxOutput render.Size
 }
 
 func newNewCmd(d *Deps) *cobra.Command {
@@ -68,6 +69,8 @@ module, or a package the project imports.`,
 	c.Flags().StringVar(&f.template, "template", "", "use this template `source`: a folder, a built-in name, or a git repository[@REF]")
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be written; write nothing")
 	c.Flags().BoolVar(&f.force, "force", false, "write into a non-empty folder, replacing only the template's files; never delete")
+	f.maxOutput = render.DefaultLimit
+	c.Flags().Var(&f.maxOutput, "max-output", "stop with exit 2 when the rendered files together exceed `size` (such as 64MiB)")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
 	_ = c.RegisterFlagCompletionFunc("template", completeTemplate(d))
@@ -121,13 +124,20 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		}
 		f.framework = fw
 	}
+	target := filepath.Join(d.abs(f.output), name)
+	say := func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
+	if !f.dryRun {
+		// Undo a killed run's leftovers first: they are not the user's files.
+		if err := write.RecoverAround(target, say); err != nil {
+			return err
+		}
+	}
 	// A target that will be refused is refused before the first question,
 	// so that no answer is typed in vain.
-	target := filepath.Join(d.abs(f.output), name)
 	if _, err := write.Check(target, nil, f.force); err != nil {
 		return err
 	}
-	given, meta, err := f.loadWithMeta(d)
+	given, meta, err := f.loadWithMeta(c.Context(), d)
 	if err != nil {
 		return err
 	}
@@ -146,9 +156,10 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		spec = f.framework
 	}
 	var recorded any
+	replay := false
 	if spec == "" {
 		if spec = replaySource(meta, builtins); spec != "" {
-			recorded = meta["_recommendation"]
+			recorded, replay = meta["_recommendation"], true
 		}
 	}
 	var rec *recommend.Result
@@ -169,7 +180,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 	} else {
-		recAnswers = recommendAnswers(given)
+		recAnswers = recommend.Pick(given)
 		if err := recommend.Validate(recAnswers); err != nil {
 			return fail.Invalid(err)
 		}
@@ -179,10 +190,15 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if err != nil {
 		return err
 	}
+	if ref, ok := meta["_template_ref"].(string); ok && replay && tmpl.Commit != "" {
+		// A replay reads the recorded commit, and still records the ref
+		// the project was made from.
+		tmpl.Ref = ref
+	}
 	shaped := shapeDefaults(tmpl, recAnswers)
 	req := generate.Request{
 		Template: tmpl, Name: name, Given: given, OtherKeys: recommend.Keys(),
-		Rand: d.Rand, Version: d.Version, Defaults: shaped.values(),
+		Rand: d.Rand, Version: d.Version, MaxOutput: int64(f.maxOutput), Defaults: shaped.values(),
 		Recommendation: &generate.Recommendation{Answers: recAnswers, Result: rec, Recorded: recorded},
 	}
 	if interactive {
@@ -236,6 +252,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		shaped.report(msgs, given)
 	}
 	if !f.dryRun {
+		plan.Say = say
 		if err := write.Write(c.Context(), plan, files); err != nil {
 			if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
 				return fail.ErrCancelled

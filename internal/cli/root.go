@@ -75,7 +75,13 @@ func (d *Deps) load(ctx context.Context, spec string) (*source.Template, error) 
 
 // Run executes fwgen with args and returns the process exit code. It is the
 // one place where errors become exit codes and messages.
-func Run(ctx context.Context, args []string, d *Deps) int {
+func Run(ctx context.Context, args []string, d *Deps) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(d.Err, "fwgen: %v\n", fail.Panic(v))
+			code = fail.CodeFailure
+		}
+	}()
 	root := newRoot(d)
 	root.SetArgs(args)
 	root.SetIn(d.In)
@@ -87,7 +93,7 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 	if err == nil {
 		return fail.CodeOK
 	}
-	code := fail.Code(err)
+	code = fail.Code(err)
 	msg := indentRest(err.Error())
 	switch {
 	case !started && code == fail.CodeFailure:
@@ -95,7 +101,10 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		// argument count.
 		code = fail.CodeInvalid
 		msg = fmt.Sprintf("%s\nRun '%s --help' for usage.", indentRest(err.Error()), cmd.CommandPath())
-	case code == fail.CodeCancelled:
+	case ctx.Err() != nil || code == fail.CodeCancelled:
+		// Whatever the phase failed with once a signal came: it was
+		// cancelled, and every phase cleans up before returning.
+		code = fail.CodeCancelled
 		msg = "cancelled; nothing was written"
 	case errors.As(err, new(silent)):
 		// The command has printed the whole story already, its JSON
@@ -201,7 +210,7 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail.Invalid(fmt.Errorf("%w%s\nRun '%s --help' for usage.", err, flagHint(c, err), c.CommandPath()))
 	})
-	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newVersionCmd(d))
+	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newUpdateCmd(d), newVersionCmd(d))
 	return root
 }
 
@@ -223,24 +232,6 @@ func flagHint(c *cobra.Command, err error) string {
 		return `; did you mean "--` + m + `"?`
 	}
 	return ""
-}
-
-// groupRun runs a command that only groups subcommands: alone it shows its
-// help; with an argument it is an unknown subcommand, with a suggestion, as
-// cobra already does for the root command.
-func groupRun(c *cobra.Command, args []string) error {
-	if len(args) == 0 {
-		return c.Help()
-	}
-	msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-	var subs []string
-	for _, sub := range c.Commands() {
-		if sub.IsAvailableCommand() {
-			subs = append(subs, sub.Name())
-		}
-	}
-	msg += suggest.Hint(args[0], subs)
-	return fail.Invalidf("%s\nRun '%s --help' for usage.", msg, c.CommandPath())
 }
 
 // exactArgs is cobra.ExactArgs with the usage classification.
@@ -271,7 +262,7 @@ type answerFlags struct {
 }
 
 func (f *answerFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.answersFile, "answers", "", "YAML or JSON `file` of answers (a project's .fwgen.yaml works)")
+	c.Flags().StringVar(&f.answersFile, "answers", "", "YAML or JSON `file` of answers (a project's .fwgen.yaml works; - reads standard input; at most 1 MiB)")
 	c.Flags().StringArrayVar(&f.sets, "set", nil, "one answer as `KEY=VALUE`; repeatable; wins over --answers")
 	c.Flags().BoolVar(&f.noInput, "no-input", false, "never prompt: unanswered questions take their defaults")
 	c.Flags().BoolVar(&f.json, "json", false, "print one JSON document on stdout (messages go to stderr)")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/combos"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/generate"
@@ -19,6 +20,7 @@ import (
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/starter"
+	"github.com/fwgen/fwgen/internal/suggest"
 	"github.com/fwgen/fwgen/internal/templatetest"
 	"github.com/fwgen/fwgen/internal/write"
 )
@@ -40,7 +42,17 @@ func newTemplateCmd(d *Deps) *cobra.Command {
   fwgen template render mytpl --set docker=true --output /tmp/out
   fwgen template test mytpl --run-checks`,
 		Args: cobra.ArbitraryArgs,
-		RunE: groupRun,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			var names []string
+			for _, sub := range c.Commands() {
+				names = append(names, sub.Name())
+			}
+			return fail.Invalidf("unknown command %q for \"fwgen template\"%s (commands: %s)\nRun 'fwgen template --help' for usage.",
+				args[0], suggest.Hint(args[0], names), strings.Join(names, ", "))
+		},
 	}
 	c.AddCommand(newTemplateInitCmd(d), newTemplateLintCmd(d), newTemplateRenderCmd(d), newTemplateTestCmd(d))
 	// SRC completes to the built-in names and folders, DIR to folders.
@@ -83,6 +95,9 @@ it is; change it from there.`,
 				files = append(files, render.File{Path: p, Data: data, Mode: 0o644})
 			}
 			slices.SortFunc(files, func(a, b render.File) int { return strings.Compare(a.Path, b.Path) })
+			if entries, err := os.ReadDir(d.abs(args[0])); err == nil && len(entries) > 0 {
+				return fail.Exists(fmt.Errorf("%s is not empty; give a new or empty folder; nothing was written", args[0]))
+			}
 			plan, err := write.Check(d.abs(args[0]), files, false)
 			if err != nil {
 				return err
@@ -158,12 +173,16 @@ func printLint(d *Deps, rep *lint.Report, f lintFlags) error {
 			fmt.Fprintln(d.Out, fd)
 		}
 	}
-	fmt.Fprintf(d.Err, "%s: %s; %d %s, %d %s\n", rep.Template, combinationsLine(rep),
-		errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
+	fmt.Fprintf(d.Err, "%s: %s; %s\n", rep.Template, combinationsLine(rep), lintCounts(rep))
 	if errs > 0 || (f.strict && warns > 0) {
 		return fail.Invalid(silent{fmt.Errorf("lint found %d %s and %d %s", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))})
 	}
 	return nil
+}
+
+func lintCounts(rep *lint.Report) string {
+	errs, warns := rep.Count(lint.Error), rep.Count(lint.Warning)
+	return fmt.Sprintf("%d %s, %d %s", errs, plural(errs, "error", "errors"), warns, plural(warns, "warning", "warnings"))
 }
 
 func combinationsLine(rep *lint.Report) string {
@@ -191,10 +210,11 @@ type silent struct{ error }
 
 type renderFlags struct {
 	answerFlags
-	name   string
-	output string
-	check  string
-	update bool
+	variant string
+	name    string
+	output  string
+	check   string
+	update  bool
 }
 
 func newTemplateRenderCmd(d *Deps) *cobra.Command {
@@ -212,16 +232,24 @@ with --update it rewrites GOLDEN instead, on purpose. --check and --update
 draw secrets from a fixed seed so that golden files stay the same from run
 to run; --output uses the system's secure random source.
 
+--variant NAME renders one of the manifest's variants (its answers; --set
+still wins) exactly as 'fwgen template test' renders it, so
+--variant NAME --check DIR/NAME --update writes the golden folder that test
+compares with.
+
 ` + sourceHelp,
 		Example: `  fwgen template render mytpl --output /tmp/demo
   fwgen template render mytpl --set docker=true --check testdata/golden/docker
   fwgen template render mytpl --set docker=true \
-    --check testdata/golden/docker --update`,
+    --check testdata/golden/docker --update
+  fwgen template render mytpl --variant full \
+    --check mytpl/testdata/golden/full --update`,
 		Args: exactArgs(1, "exactly one SRC"),
 		RunE: func(c *cobra.Command, args []string) error { return runRender(c, d, &f, args[0]) },
 	}
 	f.register(c)
 	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
+	c.Flags().StringVar(&f.variant, "variant", "", "render the manifest's variant `NAME`: its answers, its NAME and its fixed secrets, as template test compares it")
 	c.Flags().StringVar(&f.name, "name", "", "the NAME templates see as .fwgen.name (default: the folder's name, or "+manifest.DefaultProject+")")
 	c.Flags().StringVarP(&f.output, "output", "o", "", "write the files into `DIR`")
 	c.Flags().StringVar(&f.check, "check", "", "compare with the golden folder `GOLDEN`")
@@ -245,7 +273,7 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 	if f.update && f.check == "" {
 		return fail.Invalidf("--update goes with --check GOLDEN")
 	}
-	given, err := f.load(d)
+	given, err := f.load(c.Context(), d)
 	if err != nil {
 		return err
 	}
@@ -263,6 +291,22 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 	rand := d.Rand
 	if f.check != "" {
 		rand = generate.VariantRand("render:" + name)
+	}
+	if f.variant != "" {
+		i := slices.IndexFunc(t.Variants, func(v manifest.Variant) bool { return v.Name == f.variant })
+		if i < 0 {
+			var known []string
+			for _, v := range t.Variants {
+				known = append(known, v.Name)
+			}
+			return fail.Invalidf("the template has no variant %q%s (variants: %s)", f.variant, suggest.Hint(f.variant, known), strings.Join(known, ", "))
+		}
+		v := t.Variants[i]
+		merged := answers.Merge(answers.Set(v.Answers), given)
+		given, rand = merged, generate.VariantRand(v.Name)
+		if f.name == "" {
+			name = v.ProjectName()
+		}
 	}
 	res, err := generate.Generate(c.Context(), generate.Request{
 		Template: t, Name: name, Given: given, Rand: rand, Version: d.Version, NoRecord: true,
@@ -288,7 +332,7 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 			return cancelled(c, err)
 		}
 		out.Output = plan.Target
-		fmt.Fprintf(msgs, "Rendered %d files of the %s into %s.\n", len(res.Files), generate.Describe(t), plan.Target)
+		fmt.Fprintf(msgs, "Rendered %d %s of the %s into %s.\n", len(res.Files), plural(len(res.Files), "file", "files"), generate.Describe(t), plan.Target)
 	case f.update:
 		if err := golden.Update(d.abs(f.check), res.Files); err != nil {
 			return err
@@ -315,9 +359,9 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 					return err
 				}
 			}
-			return silent{fmt.Errorf("%d %s differ from %s", len(diffs), plural(len(diffs), "file", "files"), f.check)}
+			return silent{fmt.Errorf("%d %s from %s", len(diffs), plural(len(diffs), "file differs", "files differ"), f.check)}
 		}
-		fmt.Fprintf(msgs, "%d files match %s.\n", len(res.Files), f.check)
+		fmt.Fprintf(msgs, "%d %s %s.\n", len(res.Files), plural(len(res.Files), "file matches", "files match"), f.check)
 	}
 	if f.json {
 		return writeJSON(d.Out, out)
@@ -330,7 +374,7 @@ func printDiffs(w io.Writer, diffs []golden.Difference) {
 		fmt.Fprint(w, df.Diff)
 	}
 	if len(diffs) > 0 {
-		fmt.Fprintf(w, "%d %s differ:", len(diffs), plural(len(diffs), "file", "files"))
+		fmt.Fprintf(w, "%d %s:", len(diffs), plural(len(diffs), "file differs", "files differ"))
 		for _, df := range diffs {
 			fmt.Fprintf(w, " %s (%s)", df.Path, df.Kind)
 		}
@@ -401,6 +445,9 @@ func runTemplateTest(c *cobra.Command, d *Deps, f *testFlags, spec string) error
 			fmt.Fprintf(d.Err, "%s: %s\n", v.Name, variantLine(v))
 			if !f.json {
 				printDiffs(d.Err, v.Differences)
+				if v.Golden == templatetest.GoldenDiffers {
+					fmt.Fprintf(d.Err, "  if the change is intended: fwgen template render %s --variant %s --check %s --update\n", spec, v.Name, v.GoldenDir)
+				}
 				for _, ck := range v.Checks {
 					if ck.Status == templatetest.Failed {
 						fmt.Fprintf(d.Err, "  check %s failed:\n    %s\n", ck.Name, strings.ReplaceAll(ck.Output, "\n", "\n    "))
@@ -423,7 +470,7 @@ func runTemplateTest(c *cobra.Command, d *Deps, f *testFlags, spec string) error
 		}
 		printTestTable(d.Out, res)
 	}
-	fmt.Fprintf(d.Err, "lint: %s; %d errors, %d warnings\n", combinationsLine(res.Lint), res.Lint.Count(lint.Error), res.Lint.Count(lint.Warning))
+	fmt.Fprintf(d.Err, "lint: %s; %s\n", combinationsLine(res.Lint), lintCounts(res.Lint))
 	if len(t.Variants) == 0 {
 		fmt.Fprintln(d.Err, "The manifest declares no variants: add a variants list to test rendered projects.")
 	}
@@ -471,7 +518,7 @@ func printTestTable(w io.Writer, res *templatetest.Result) {
 	if res.Lint.Count(lint.Error) > 0 {
 		lintResult = "FAILED"
 	}
-	fmt.Fprintf(tw, "(lint)\t-\t-\t%d errors, %d warnings\t%s\n", res.Lint.Count(lint.Error), res.Lint.Count(lint.Warning), lintResult)
+	fmt.Fprintf(tw, "(lint)\t-\t-\t%s\t%s\n", lintCounts(res.Lint), lintResult)
 	for _, v := range res.Variants {
 		result := "ok"
 		if !v.Passed {

@@ -18,6 +18,7 @@
 //	FWGEN_E2E_FWGEN     use this fwgen binary instead of building ./cmd/fwgen
 //	FWGEN_E2E_POSTGRES  "off" skips the PostgreSQL steps as if no server were installed
 //	FWGEN_E2E_COMBINATIONS  "off" skips TestCombinations, or comma-separated frameworks for it (default: all)
+//	FWGEN_E2E_UPDATE    "off" skips TestUpdate (an edited project updated, installed and tested)
 //
 // Everything is written under <repo>/build/e2e/: the fwgen binary, one folder
 // per variant (the generated project, its virtualenv and the logs of every

@@ -41,6 +41,9 @@ type Request struct {
 	Version string
 	// Recommendation is recorded in .fwgen.yaml; nil records none.
 	Recommendation *Recommendation
+	// MaxOutput bounds the bytes rendering may produce; render.DefaultLimit
+	// when 0.
+	MaxOutput int64
 	// NoRecord leaves .fwgen.yaml out: `template render` and `template test`
 	// show what the template itself writes.
 	NoRecord bool
@@ -70,6 +73,11 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	eng := render.New(t.Template, req.Rand)
+	limit := req.MaxOutput
+	if limit <= 0 {
+		limit = render.DefaultLimit
+	}
+	eng.Bound(ctx, limit)
 	data := map[string]any{"fwgen": map[string]any{
 		"name": req.Name, "version": req.Version, "template": t.Name, "template_version": t.Version,
 	}}

@@ -7,17 +7,18 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/source"
 )
 
 // RecordFile is the name of the answers record at a project's root.
-const RecordFile = ".fwgen.yaml"
+const RecordFile = manifest.RecordFile
 
 // recordFile writes what produced the project: fwgen and template versions,
 // the recommendation, and every answer, in question order so that diffs of
-// the record stay readable. Secrets are never answers, so none lands here.
+// the record stay readable. Answers to secret questions are left out.
 // A git template also records where it came from and the commit it was at,
 // so a replay or an update gets the same template bytes.
 func recordFile(version string, t *source.Template, typed map[string]any, r *Recommendation) (render.File, error) {
@@ -72,6 +73,9 @@ func recordFile(version string, t *source.Template, typed map[string]any, r *Rec
 		}
 	}
 	for _, k := range t.Keys() {
+		if q, _ := t.Question(k); q.Secret {
+			continue
+		}
 		if err := add(k, typed[k]); err != nil {
 			return render.File{}, err
 		}

@@ -17,14 +17,12 @@ import (
 	"text/template"
 	"text/template/parse"
 
-	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/combos"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/generate"
-	"github.com/fwgen/fwgen/internal/golden"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/secret"
@@ -151,6 +149,9 @@ func Template(ctx context.Context, t *source.Template, opts Options) (*Report, e
 		l.render(ctx, rn, opts.Version)
 	}
 	r.Findings = l.findings
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
 	return r, nil
 }
 
@@ -172,8 +173,6 @@ type linter struct {
 func (l *linter) add(f Finding) {
 	key := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Col)
 	if f.Line == 0 {
-		// The same fault met in several combinations differs only by its
-		// " [with …]" suffix; it is reported once.
 		msg, _, _ := strings.Cut(f.Message, " [with ")
 		key += ":" + msg
 	}
@@ -396,18 +395,8 @@ func (l *linter) render(ctx context.Context, rn run, version string) {
 	}
 	eng := render.New(l.t.Template, nil)
 	left, right := l.t.Delims()
-	folded := map[string]string{}
 	for _, f := range res.Files {
 		src := eng.Loc(f.Src)
-		if f.Path == golden.Record {
-			l.add(Finding{Path: src, Severity: Error, Message: "renders to .fwgen.yaml, which is fwgen's record of the project; a template may not write it" + suffix})
-		}
-		key := strings.ToLower(norm.NFC.String(f.Path))
-		if prev, dup := folded[key]; dup {
-			l.add(Finding{Path: src, Severity: Error, Message: fmt.Sprintf(
-				"renders to %q, which differs from %q only by case or Unicode normalisation: the two overwrite each other on macOS and Windows%s", f.Path, prev, suffix)})
-		}
-		folded[key] = f.Path
 		if f.Verbatim {
 			continue
 		}

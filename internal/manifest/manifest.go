@@ -25,6 +25,10 @@ const FileName = "fwgen.yaml"
 // FilesDir holds the tree rendered into the project.
 const FilesDir = "files"
 
+// RecordFile is fwgen's record of a project's answers at its root; it
+// belongs to fwgen, so no template may produce it.
+const RecordFile = ".fwgen.yaml"
+
 // Question types.
 const (
 	TypeString = "string"
@@ -132,7 +136,10 @@ type Question struct {
 	PatternHelp string `yaml:"pattern_help"`
 	Validate    string `yaml:"validate"`
 	When        string `yaml:"when"`
-	Line        int    `yaml:"-"`
+	// Secret answers are used but never recorded: a replay asks again or
+	// takes the default again (a fresh secret).
+	Secret bool `yaml:"secret"`
+	Line   int  `yaml:"-"`
 	// Pos locates the question (key "") and each of its fields' values.
 	Pos map[string]Pos `yaml:"-"`
 
@@ -177,11 +184,19 @@ var (
 	keyRe     = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	semverRe  = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 	typeNames = []string{TypeString, TypeBool, TypeChoice, TypeMulti, TypeInt}
+	// secretCallRe finds the functions that draw secrets (render.FuncMap).
+	secretCallRe = regexp.MustCompile(`\bsecret(Key|Hex)\b`)
 )
 
 // Load reads and checks the template rooted at fsys. source is shown in
 // messages (a folder path, or "built-in flask").
 func Load(fsys fs.FS, source string) (*Template, error) {
+	// A link would read, and copy into the project, whatever it points at.
+	for _, name := range []string{FileName, FilesDir} {
+		if st, err := fs.Lstat(fsys, name); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+			return nil, &Error{File: path.Join(source, name), Msg: "is a symbolic link; a template's " + FileName + " and " + FilesDir + "/ must be real"}
+		}
+	}
 	raw, err := fs.ReadFile(fsys, FileName)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -419,6 +434,9 @@ func (m *Manifest) check(file string) error {
 		if q.Prompt == "" {
 			q.Prompt = q.Key
 		}
+		if !q.Secret && secretCallRe.MatchString(q.Default.Value) {
+			bad(q.At("default"), "question %q: its default calls a secret function, so the secret would be recorded in %s; mark the question secret: true", q.Key, RecordFile)
+		}
 	}
 	for _, c := range m.Conditional {
 		if len(c.Paths) == 0 || strings.TrimSpace(c.When) == "" {
@@ -508,6 +526,9 @@ func (m *Manifest) literalDefault(q *Question) string {
 			return "the default of a multi question is a list of its choices, such as []"
 		}
 		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode {
+				return "the default of a multi question is a flat list of its choices, such as [" + q.Choices[0] + "]"
+			}
 			if !slices.Contains(q.Choices, item.Value) {
 				return fmt.Sprintf("default %q is not one of its choices (%s)", item.Value, strings.Join(q.Choices, ", "))
 			}

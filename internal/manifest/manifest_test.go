@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"errors"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +102,16 @@ func TestParseValid(t *testing.T) {
 	}
 }
 
+func TestSecretQuestion(t *testing.T) {
+	m, err := Parse([]byte("name: x\nversion: 1.0.0\nquestions:\n  - key: k\n    secret: true\n    default: '{{ secretKey 50 }}'\n  - key: n\n"), "t/fwgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Questions[0].Secret || m.Questions[1].Secret {
+		t.Errorf("secret flags: %v %v", m.Questions[0].Secret, m.Questions[1].Secret)
+	}
+}
+
 func TestDefaultDelims(t *testing.T) {
 	m, err := Parse([]byte("name: x\nversion: 0.1.0\n"), "x")
 	if err != nil {
@@ -123,6 +134,8 @@ func TestParseErrors(t *testing.T) {
 			`t/fwgen.yaml:1:7: name "Flask" must be a lower-case identifier`},
 		{"missing name", "version: 1.0.0\n",
 			`t/fwgen.yaml: name "" must be a lower-case identifier`},
+		{"secret default not secret", head + "questions:\n  - key: k\n    default: '{{ secretKey 50 }}'\n",
+			`t/fwgen.yaml:5:15: question "k": its default calls a secret function, so the secret would be recorded in .fwgen.yaml; mark the question secret: true`},
 		{"bad version", "name: x\nversion: \"1.0\"\n",
 			`t/fwgen.yaml:2:11: version "1.0" must be a semantic version such as 1.0.0`},
 		{"bad version v", "name: x\nversion: v1.0.0\n",
@@ -160,7 +173,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown field", head + "colour: red\n",
 			`t/fwgen.yaml:3:1: unknown field "colour" (known: name, version, description, delimiters, reserved_names, questions, conditional, verbatim, executable, variants, checks)`},
 		{"unknown question field", head + "questions:\n  - key: a\n    defualt: x\n",
-			`t/fwgen.yaml:5:5: unknown field "defualt"; did you mean "default"? (known: key, type, prompt, help, default, choices, pattern, pattern_help, validate, when)`},
+			`t/fwgen.yaml:5:5: unknown field "defualt"; did you mean "default"? (known: key, type, prompt, help, default, choices, pattern, pattern_help, validate, when, secret)`},
 		{"yaml syntax", "name: [x\n",
 			`t/fwgen.yaml:1:1: did not find expected ',' or ']'`},
 		{"yaml duplicate mapping key", head + "name: y\n",
@@ -260,6 +273,11 @@ func TestLoad(t *testing.T) {
 		want string
 	}{
 		{"no manifest", fstest.MapFS{"files/a": {}}, "tpl: not a template: no fwgen.yaml at its root"},
+		{"manifest is a link", fstest.MapFS{"fwgen.yaml": {Data: []byte("/etc/passwd"), Mode: fs.ModeSymlink}, "files/a": {}},
+			"tpl/fwgen.yaml: is a symbolic link; a template's fwgen.yaml and files/ must be real"},
+		{"files is a link", fstest.MapFS{"fwgen.yaml": {Data: []byte("name: x\nversion: 1.0.0\n")}, "real/a": {},
+			"files": {Data: []byte("real"), Mode: fs.ModeSymlink}},
+			"tpl/files: is a symbolic link; a template's fwgen.yaml and files/ must be real"},
 		{"no files", fstest.MapFS{"fwgen.yaml": {Data: []byte("name: x\nversion: 1.0.0\n")}},
 			"tpl: not a template: no files/ folder beside fwgen.yaml"},
 		{"files is a file", fstest.MapFS{"fwgen.yaml": {Data: []byte("name: x\nversion: 1.0.0\n")}, "files": {}},

@@ -259,3 +259,16 @@ func vector(a Answers) []int {
 	}
 	return vals
 }
+
+// Pick takes the recommendation's keys out of a set of answers that may hold
+// template keys too, as text, with bools in their one spelling (see
+// Normalize).
+func Pick(given map[string]any) Answers {
+	out := Answers{}
+	for _, k := range Keys() {
+		if v, ok := given[k]; ok {
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return Normalize(out)
+}

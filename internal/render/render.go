@@ -4,6 +4,8 @@ package render
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/names"
 	"github.com/fwgen/fwgen/internal/suggest"
 )
 
@@ -48,6 +51,10 @@ type Engine struct {
 	current Loc
 	// funcs are the function names templates may call, for suggestions.
 	funcs []string
+	draws *countingReader
+	ctx   context.Context
+	limit int64 // output budget in bytes
+	used  int64
 }
 
 // Loc is where a text starts: a file, and for a text inside another file
@@ -64,11 +71,28 @@ const slot = "t"
 // New prepares an engine; r supplies the bytes of every secret.
 func New(t *manifest.Template, r io.Reader) *Engine {
 	left, right := t.Delims()
-	fm := FuncMap(r)
-	root := template.New("").Delims(left, right).Funcs(fm).Option("missingkey=error")
+	draws := &countingReader{r: r}
+	fm := FuncMap(draws)
 	funcs := append(slices.Collect(maps.Keys(fm)), builtinFuncs...)
 	slices.Sort(funcs)
-	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source, funcs: funcs}
+	e := &Engine{tmpl: t, left: left, right: right, source: t.Source, draws: draws, funcs: funcs,
+		ctx: context.Background(), limit: DefaultLimit}
+	e.root = template.New("").Delims(left, right).Funcs(fm).Funcs(e.guardedFuncs()).Option("missingkey=error")
+	return e
+}
+
+// Draws counts the reads of the secret source so far: a caller can tell
+// whether rendering something drew a secret.
+func (e *Engine) Draws() int { return e.draws.n }
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.n++
+	return c.r.Read(p)
 }
 
 // builtinFuncs are text/template's own functions.
@@ -83,7 +107,7 @@ func (e *Engine) String(name, text string, data map[string]any) (string, error) 
 // StringAt renders text that starts at loc, so errors point into its file.
 func (e *Engine) StringAt(loc Loc, text string, data map[string]any) (string, error) {
 	var b strings.Builder
-	if err := e.execute(loc, text, data, &b); err != nil {
+	if err := e.run(func() error { return e.execute(loc, text, data, &b) }); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -96,7 +120,15 @@ func (e *Engine) execute(loc Loc, text string, data map[string]any, w io.Writer)
 	if err != nil {
 		return e.templateError(err, true, text, data)
 	}
-	if err := t.Execute(w, data); err != nil {
+	if err := t.Execute(budgetWriter{e: e, w: w}, data); err != nil {
+		var be *BudgetError
+		switch {
+		case errors.As(err, &be):
+			// The template's doing, whatever the answers: invalid input.
+			return fail.Invalid(&manifest.Error{File: e.current.File, Msg: be.Error()})
+		case e.ctx.Err() != nil:
+			return e.ctx.Err()
+		}
 		return e.templateError(err, false, text, data)
 	}
 	return nil
@@ -126,10 +158,42 @@ func (e *Engine) True(loc Loc, expr string, data map[string]any) (bool, error) {
 	return out == "1", err
 }
 
-// Files renders the whole tree, sorted by path.
+// Files renders the whole tree, sorted by path. With a context (Bound), it
+// returns as soon as the context is done, abandoning a render that may be
+// stuck in a loop that writes nothing; the caller is then about to exit.
 func (e *Engine) Files(data map[string]any) ([]File, error) {
+	var files []File
+	err := e.run(func() (err error) {
+		files, err = e.files(data)
+		return err
+	})
+	return files, err
+}
+
+// run runs f on its own goroutine and returns when it does, or as soon as
+// the engine's context is done. A panic becomes one line, not a trace.
+func (e *Engine) run(f func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fail.Panic(v)
+			}
+		}()
+		done <- f()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-e.ctx.Done():
+		return e.ctx.Err()
+	}
+}
+
+func (e *Engine) files(data map[string]any) ([]File, error) {
 	var out []File
 	seen := map[string]string{}
+	layout := newLayout()
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading template: %w", err)
@@ -162,6 +226,9 @@ func (e *Engine) Files(data map[string]any) ([]File, error) {
 				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
 		}
 		seen[dst] = src
+		if err := layout.add(dst); err != nil {
+			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
+		}
 		f, err := e.renderFile(src, dst, d, data)
 		if err != nil {
 			return err
@@ -239,11 +306,52 @@ func checkPath(p string) error {
 	for _, s := range strings.Split(p, "/") {
 		switch s {
 		case "..":
-			return fmt.Errorf("renders to %q, which climbs out of the project", p)
+			return fmt.Errorf("renders to %q, which climbs out of the project", names.Shorten(p))
 		case "", ".":
-			return fmt.Errorf("renders to %q, which has an empty or '.' segment", p)
+			return fmt.Errorf("renders to %q, which has an empty or '.' segment", names.Shorten(p))
+		}
+		if err := names.CheckPortable(s); err != nil {
+			return fmt.Errorf("renders to a name that is not portable: %w", err)
 		}
 	}
+	if names.Fold(p) == manifest.RecordFile {
+		return fmt.Errorf("renders to %s, fwgen's own record of the answers; a template may not write it", manifest.RecordFile)
+	}
+	return nil
+}
+
+// layout finds paths that collide on some file system: the same but for
+// case or Unicode normalisation, or a file where another path needs a
+// folder.
+type layout struct {
+	files, dirs map[string]string // folded → as rendered
+}
+
+func newLayout() *layout {
+	return &layout{files: map[string]string{}, dirs: map[string]string{}}
+}
+
+func (l *layout) add(p string) error {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		dir := strings.Join(segs[:i], "/")
+		key := names.Fold(dir)
+		if f, ok := l.files[key]; ok {
+			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f))
+		}
+		if prev, ok := l.dirs[key]; ok && prev != dir {
+			return fmt.Errorf("renders into folder %q, which differs from %q only by case or Unicode normalisation", names.Shorten(dir), names.Shorten(prev))
+		}
+		l.dirs[key] = dir
+	}
+	key := names.Fold(p)
+	if prev, ok := l.files[key]; ok {
+		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev))
+	}
+	if _, ok := l.dirs[key]; ok {
+		return fmt.Errorf("renders to %q, which another path needs as a folder", names.Shorten(p))
+	}
+	l.files[key] = p
 	return nil
 }
 

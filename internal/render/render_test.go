@@ -203,35 +203,70 @@ func TestConditionalError(t *testing.T) {
 }
 
 func TestCheckPath(t *testing.T) {
-	ok := []string{"a", "a/b/c.txt", ".env", "a/.hidden/b", "...", "a..b", "sp ace", "tab\tname", "é/ü"}
+	ok := []string{"a", "a/b/c.txt", ".env", "a/.hidden/b", "...", "a..b", "sp ace", "é/ü", "console.py", "auxiliary/x", "com10"}
 	for _, p := range ok {
 		if err := checkPath(p); err != nil {
 			t.Errorf("checkPath(%q) = %v, want nil", p, err)
 		}
 	}
 	bad := map[string]string{
-		"/etc/passwd": "absolute",
-		"/":           "absolute",
-		"C:/x":        "absolute",
-		"c:":          "absolute",
-		"..":          "climbs out",
-		"../x":        "climbs out",
-		"a/../../x":   "climbs out",
-		"a/..":        "climbs out",
-		`a\b`:         "backslash",
-		`..\x`:        "backslash",
-		"a\x00b":      "NUL",
-		"":            "empty",
-		"a//b":        "empty",
-		"a/":          "empty",
-		"./a":         "'.'",
-		"a/./b":       "'.'",
-		".":           "'.'",
+		"/etc/passwd":                    "absolute",
+		"/":                              "absolute",
+		"C:/x":                           "absolute",
+		"c:":                             "absolute",
+		"..":                             "climbs out",
+		"../x":                           "climbs out",
+		"a/../../x":                      "climbs out",
+		"a/..":                           "climbs out",
+		`a\b`:                            "backslash",
+		`..\x`:                           "backslash",
+		"a\x00b":                         "NUL",
+		"":                               "empty",
+		"a//b":                           "empty",
+		"a/":                             "empty",
+		"./a":                            "'.'",
+		"a/./b":                          "'.'",
+		".":                              "'.'",
+		"tab\tname":                      "control character",
+		"new\nline":                      "control character",
+		"x/a\x7fb":                       "control character",
+		" lead":                          "white space",
+		"trail /x":                       "white space",
+		"CON":                            "device name",
+		"a/nul.txt":                      "device name",
+		"Com1.py":                        "device name",
+		"aux":                            "device name",
+		"LPT9":                           "device name",
+		".fwgen.yaml":                    "fwgen's own record",
+		".FWGEN.yaml":                    "fwgen's own record",
+		strings.Repeat("x", 256) + ".py": "bytes long",
 	}
 	for p, want := range bad {
 		err := checkPath(p)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("checkPath(%q) = %v, want an error mentioning %q", p, err, want)
+		}
+	}
+}
+
+// TestLayoutCollisions: paths that would be one file on a case-insensitive
+// or normalising file system, or a file and a folder at once.
+func TestLayoutCollisions(t *testing.T) {
+	nfc, nfd := "caf\u00e9.txt", "cafe\u0301.txt"
+	for _, tt := range []struct {
+		a, b, want string
+	}{
+		{"README.md", "readme.md", "only by case"},
+		{nfc, nfd, "Unicode normalisation"},
+		{"App/x.py", "app/y.py", "only by case"},
+		{"a/b", "A", "is a file"},
+		// The folder comes first in the walk, then a file of its name.
+		{`[% "a" %]/b`, "a", "needs as a folder"},
+	} {
+		tmpl := newTemplate(fstest.MapFS{tt.a: file("1"), tt.b: file("2")}, nil)
+		_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
+		if err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q + %q: error = %v, want exit 2 and %q", tt.a, tt.b, err, tt.want)
 		}
 	}
 }

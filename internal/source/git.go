@@ -53,7 +53,9 @@ func (l Loader) git(ctx context.Context, spec, loc, ref string) (*Template, erro
 	if err != nil {
 		return nil, wrapLoad(spec, err)
 	}
-	return &Template{Template: t, Kind: Git, Location: loc, Ref: ref, Commit: commit, Root: root}, nil
+	// A local repository is recorded by its absolute path, so that an
+	// update run from inside the project finds it again.
+	return &Template{Template: t, Kind: Git, Location: url, Ref: ref, Commit: commit, Root: root}, nil
 }
 
 type gitRunner struct {
@@ -78,11 +80,18 @@ func (e *gitError) Error() string {
 
 func (e *gitError) Unwrap() error { return e.err }
 
+// lastLine picks git's reason: its first "fatal:" line (the ones after it
+// are advice), else its last line.
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for _, l := range lines {
+		if msg, ok := strings.CutPrefix(strings.TrimSpace(l), "fatal: "); ok {
+			return msg
+		}
+	}
 	for i := len(lines) - 1; i >= 0; i-- {
 		if l := strings.TrimSpace(lines[i]); l != "" && !strings.HasPrefix(l, "warning:") && !strings.HasPrefix(l, "hint:") {
-			return strings.TrimPrefix(l, "fatal: ")
+			return l
 		}
 	}
 	return ""
@@ -93,12 +102,8 @@ func (g gitRunner) run(dir string, args ...string) (string, error) {
 	cmd.Dir = dir
 	// Never wait for a password at a prompt that nobody may see, and never
 	// let the user's git configuration run hooks or helpers of its own.
-	// GIT_ALLOW_PROTOCOL names the transports the contract accepts and no
-	// other (no ext::, no fd::); GIT_PROTOCOL_FROM_USER=0 did that too, but
-	// since git 2.38.1 it also refuses file://, a transport the contract
-	// names.
 	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "GIT_ASKPASS=true", "SSH_ASKPASS=true",
-		"GIT_SSH_COMMAND="+sshCommand(), "GIT_CONFIG_NOSYSTEM=1", "GIT_ALLOW_PROTOCOL=file:git:http:https:ssh")
+		"GIT_SSH_COMMAND="+sshCommand(), "GIT_CONFIG_NOSYSTEM=1")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
@@ -117,7 +122,13 @@ func sshCommand() string {
 // clone fetches as little as the ref allows: a shallow clone for the default
 // branch, a branch or a tag; a full clone to find a commit, short or long.
 func (g gitRunner) clone(url, ref, dir string) error {
-	base := []string{"-c", "core.hooksPath=/dev/null", "clone", "--quiet", "--no-recurse-submodules"}
+	// Only the transports the contract names; never ext:: or fd::, which
+	// run commands.
+	base := []string{"-c", "core.hooksPath=/dev/null", "-c", "protocol.allow=never"}
+	for _, p := range []string{"file", "https", "http", "ssh", "git"} {
+		base = append(base, "-c", "protocol."+p+".allow=always")
+	}
+	base = append(base, "clone", "--quiet", "--no-recurse-submodules")
 	if ref == "" {
 		_, err := g.run("", append(base, "--depth", "1", "--", url, dir)...)
 		return err

@@ -95,11 +95,17 @@ func (l Loader) Load(ctx context.Context, spec string) (*Template, error) {
 func (l Loader) folder(spec, dir string) (*Template, error) {
 	// Messages and the record show the folder as the user gave it.
 	shown := filepath.ToSlash(filepath.Clean(spec))
-	t, err := manifest.Load(os.DirFS(dir), shown)
+	// Read through a root: no link in the template leads out of its folder.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading template folder %s: %w", shown, err)
+	}
+	fsys := root.FS()
+	t, err := manifest.Load(fsys, shown)
 	if err != nil {
 		return nil, wrapLoad(spec, err)
 	}
-	return &Template{Template: t, Kind: Folder, Location: shown, Root: os.DirFS(dir), Dir: dir}, nil
+	return &Template{Template: t, Kind: Folder, Location: shown, Root: fsys, Dir: dir}, nil
 }
 
 func (l Loader) abs(p string) string {

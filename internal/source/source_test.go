@@ -157,6 +157,12 @@ func TestGitRefs(t *testing.T) {
 			t.Errorf("%s: hello.txt = %q, want %q", c.spec, buf[:n], c.body)
 		}
 		loc, ref := SplitRef(c.spec)
+		if !strings.HasPrefix(loc, "file://") {
+			loc = filepath.Join(filepath.Dir(dir), loc) // local repositories are recorded absolute
+			if filepath.IsAbs(strings.TrimSuffix(c.spec, "@"+ref)) {
+				loc = strings.TrimSuffix(c.spec, "@"+ref)
+			}
+		}
 		if tm.Location != loc || tm.Ref != ref {
 			t.Errorf("%s: recorded location %q ref %q", c.spec, tm.Location, tm.Ref)
 		}
