@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -117,11 +118,11 @@ func realDeps() (*cli.Deps, error) {
 
 // plainTerminal reports a terminal that should get numbered line prompts
 // instead of survey's menus: one that says it cannot move the cursor
-// (TERM=dumb, or no TERM at all), or a user who turned colour off
-// (https://no-color.org).
+// (TERM=dumb, or no TERM at all outside Windows, whose console sets none),
+// or a user who turned colour off (https://no-color.org).
 func plainTerminal() bool {
 	t := os.Getenv("TERM")
-	return t == "" || t == "dumb" || os.Getenv("NO_COLOR") != ""
+	return t == "dumb" || (t == "" && runtime.GOOS != "windows") || os.Getenv("NO_COLOR") != ""
 }
 
 // terminalWidth is COLUMNS when set, as shells and most tools take it,
