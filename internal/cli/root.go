@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -160,6 +162,12 @@ func wantsJSON(cmd *cobra.Command, args []string) bool {
 // between words to the terminal's width; in logs each line of it stays
 // whole, for grep.
 func (d *Deps) printError(msg string) {
+	// Paths as the user would type them from here (the JSON document keeps
+	// them absolute): a path that starts a word, never one inside a URL.
+	if d.Dir != "" && d.Dir != string(filepath.Separator) {
+		here := regexp.MustCompile(`(^|[\s"'(])` + regexp.QuoteMeta(d.Dir+string(filepath.Separator)))
+		msg = here.ReplaceAllString(msg, "$1")
+	}
 	if !d.ErrTerminal {
 		fmt.Fprintf(d.Err, "fwgen: %s\n", msg)
 		return
