@@ -12,6 +12,7 @@ import (
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/generate"
+	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/source"
@@ -286,7 +287,7 @@ func pickAnswer(d *Deps, info reviewInfo, current map[string]any) (string, error
 		}
 	}
 	for _, q := range info.tmpl.Questions {
-		add(q.Key, showValue(current[q.Key]))
+		add(q.Key, shown(&q, current[q.Key]))
 	}
 	first := len(options) - len(info.tmpl.Questions)
 	got, err := d.Prompter.Select("Which answer?", "", options, options[first])
@@ -334,7 +335,7 @@ func writeSummary(w io.Writer, info reviewInfo, current map[string]any, width in
 				note = o
 			}
 		}
-		line(q.Key, showValue(current[q.Key]), note)
+		line(q.Key, shown(&q, current[q.Key]), note)
 	}
 	b.WriteString("\n")
 	_, _ = io.WriteString(w, b.String())
@@ -359,6 +360,15 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// shown is an answer as the review shows it: never a secret's value, which
+// may be a key or a token.
+func shown(q *manifest.Question, v any) string {
+	if q.Secret {
+		return "(secret, not shown)"
+	}
+	return showValue(v)
 }
 
 func showValue(v any) string {
