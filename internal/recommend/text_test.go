@@ -141,3 +141,18 @@ func TestWriteTextFitsWidth(t *testing.T) {
 		}
 	}
 }
+
+// The answers read as English in both outputs' words: the small-project
+// label once read "Small, clear limited scope".
+func TestLabelsWording(t *testing.T) {
+	for _, q := range Questions() {
+		for v, l := range q.Labels {
+			if strings.Contains(l, "clear limited") {
+				t.Errorf("%s=%s label %q", q.Key, v, l)
+			}
+		}
+		if q.Key == "project_size" && q.Labels["small"] != "Small, with a clear and limited scope" {
+			t.Errorf("small label %q", q.Labels["small"])
+		}
+	}
+}
