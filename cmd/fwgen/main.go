@@ -7,7 +7,9 @@ import (
 	"crypto/rand"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -95,15 +97,44 @@ func realDeps() (*cli.Deps, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Prompts go to stderr so that --json keeps stdout for the document.
+	var prompter prompt.Prompter = &prompt.Survey{In: os.Stdin, Out: os.Stderr, Err: os.Stderr}
+	if plainTerminal() {
+		prompter = prompt.NewPlain(os.Stdin, os.Stderr)
+	}
 	return &cli.Deps{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		Dir:         dir,
 		Rand:        rand.Reader,
 		Now:         time.Now,
 		Interactive: term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd())),
-		// Prompts go to stderr so that --json keeps stdout for the document.
-		Prompter:  &prompt.Survey{In: os.Stdin, Out: os.Stderr, Err: os.Stderr},
-		Templates: templates.FS,
-		Version:   version.Version,
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		Prompter:    prompter,
+		Templates:   templates.FS,
+		Version:     version.Version,
+		Width:       terminalWidth,
 	}, nil
+}
+
+// plainTerminal reports a terminal that should get numbered line prompts
+// instead of survey's menus: one that says it cannot move the cursor
+// (TERM=dumb, or no TERM at all outside Windows, whose console sets none),
+// or a user who turned colour off (https://no-color.org).
+func plainTerminal() bool {
+	t := os.Getenv("TERM")
+	return t == "dumb" || (t == "" && runtime.GOOS != "windows") || os.Getenv("NO_COLOR") != ""
+}
+
+// terminalWidth is COLUMNS when set, as shells and most tools take it,
+// else the width of the terminal on stdout or stderr, else 0 (unknown).
+func terminalWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	for _, f := range []*os.File{os.Stdout, os.Stderr} {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
 }

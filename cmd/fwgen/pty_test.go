@@ -3,14 +3,17 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fwgen/fwgen/internal/ptytest"
 )
@@ -29,15 +32,41 @@ func buildFwgen(t *testing.T) string {
 // real prompts and reads keys as a person's terminal sends them.
 func startFwgen(t *testing.T, bin, dir string, args ...string) (*ptytest.Term, *exec.Cmd) {
 	t.Helper()
+	return startFwgenEnv(t, bin, dir, []string{"TERM=xterm"}, args...)
+}
+
+// startFwgenEnv is startFwgen with env added to the environment (NO_COLOR
+// and COLUMNS are dropped first, so the test decides them).
+func startFwgenEnv(t *testing.T, bin, dir string, env []string, args ...string) (*ptytest.Term, *exec.Cmd) {
+	t.Helper()
 	term := ptytest.New(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TERM=xterm")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NO_COLOR=") && !strings.HasPrefix(kv, "COLUMNS=") && !strings.HasPrefix(kv, "TERM=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	if err := term.Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	return term, cmd
+}
+
+// wantRecord checks that the project's .fwgen.yaml holds each line.
+func wantRecord(t *testing.T, project string, lines ...string) {
+	t.Helper()
+	record, err := os.ReadFile(filepath.Join(project, ".fwgen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range lines {
+		if !strings.Contains(string(record), want+"\n") {
+			t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
+		}
+	}
 }
 
 func exitCode(t *testing.T, term *ptytest.Term, cmd *exec.Cmd) int {
@@ -121,18 +150,143 @@ func TestTerminalPrompts(t *testing.T) {
 		term.Step("Port", 2, "\r")
 		term.Step("Extras", 0, " \r") // toggle the first choice
 		term.Step("Author e-mail", 2, "\r")
+		term.Step("Write app now?", 0, "\r") // the review's default: write it
 		if code := exitCode(t, term, cmd); code != 0 {
 			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
 		}
-		record, err := os.ReadFile(filepath.Join(dir, "app", ".fwgen.yaml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, want := range []string{"project_name: Typed Name", "project_slug: app", "docker: true",
-			"compose: false", "database: postgres", "port: 8000", "- celery"} {
-			if !strings.Contains(string(record), want+"\n") {
-				t.Errorf(".fwgen.yaml lacks %q:\n%s", want, record)
-			}
-		}
+		wantRecord(t, filepath.Join(dir, "app"), "project_name: Typed Name", "project_slug: app", "docker: true",
+			"compose: false", "database: postgres", "port: 8000", "- celery")
 	})
+}
+
+// With TERM=dumb, or colour turned off, and stdin still a terminal, the
+// questions are plain numbered prompts: no escape sequence at all, no raw
+// mode, answers typed as lines.
+func TestPlainPrompts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	mini, err := filepath.Abs("../../testdata/templates/mini")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, env := range [][]string{{"TERM=dumb"}, {"TERM=xterm-256color", "NO_COLOR=1"}} {
+		t.Run(strings.Join(env, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			term, cmd := startFwgenEnv(t, bin, dir, env, "new", "app", "--template", mini)
+			term.Type("Project name (? for help) [App]: ", "?\n")
+			term.Type("Shown in page titles.", "Line Name\n")
+			term.Type("Python package name [app]: ", "\n")
+			term.Type("Add a Dockerfile? (y/N): ", "on\n")
+			term.Type("Add a compose file too? (Y/n): ", "n\n")
+			term.Type("   2) postgres\r\nChoose 1-2 [1]: ", "2\n")
+			term.Type("Port [8000]: ", "\n")
+			term.Type("Choose numbers, comma-separated; - for none [none]: ", "redis\n")
+			term.Type("Author e-mail [you@example.com]: ", "\n")
+			term.WaitFor("the review", func(out []byte) bool {
+				return bytes.Contains(out, []byte("Write app now? (? for help)\r\n   1) Write the project  (default)")) &&
+					bytes.HasSuffix(out, []byte("Choose 1-3 [1]: "))
+			})
+			if raw, err := term.Raw(); err != nil || raw {
+				t.Errorf("the terminal is in raw mode (%v)", err)
+			}
+			term.Keys("\n")
+			if code := exitCode(t, term, cmd); code != 0 {
+				t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+			}
+			if out := term.Output(); bytes.ContainsRune(out, 0x1b) {
+				t.Errorf("escape sequences in plain mode:\n%q", out)
+			}
+			wantRecord(t, filepath.Join(dir, "app"), "project_name: Line Name", "docker: true", "compose: false",
+				"database: postgres", "- redis")
+		})
+	}
+}
+
+// Ctrl-C at a plain prompt (a signal in cooked mode, not a key) cancels with
+// nothing written.
+func TestPlainPromptsCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	dir := t.TempDir()
+	term, cmd := startFwgenEnv(t, bin, dir, []string{"TERM=dumb"}, "new", "app", "--framework", "flask")
+	term.Type("Project name (? for help) [App]: ", "\x03")
+	if code := exitCode(t, term, cmd); code != 130 {
+		t.Errorf("exit code %d, want 130; the terminal shows:\n%q", code, term.Output())
+	}
+	term.WaitFor("the cancellation message", func(out []byte) bool {
+		return bytes.Contains(out, []byte("cancelled; nothing was written"))
+	})
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("cancel left %q behind", entries[0].Name())
+	}
+}
+
+var ansiSeq = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[78])`)
+
+// A whole `fwgen new` at an 80-column terminal: every recommendation
+// question (all choices shown, the first answered by typing to filter), the
+// verdict, the template's questions, the review used to change one answer,
+// and the project written with it.
+func TestTerminalFullNew(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	dir := t.TempDir()
+	term, cmd := startFwgen(t, bin, dir, "new", "myapp")
+
+	term.Step("What are you building?", 0, "")
+	term.WaitFor("every use case", func(out []byte) bool {
+		return bytes.Contains(out, []byte("(enterprise)")) && bytes.Contains(out, []byte("(social)"))
+	})
+	term.Keys("web\r")
+	term.Step("How big will the project get?", 0, "\r")
+	term.Step("How experienced", 0, "\r")
+	term.Step("admin panel", 0, "\r")
+	term.Step("user accounts", 0, "\r")
+	term.Step("What kind of API", 0, "crud\r")
+	term.Step("security critical", 0, "\r")
+	term.Step("timeline", 0, "\r")
+	term.Step("control", 0, "\r")
+	term.Step("Which framework?", 0, "\r") // the recommendation: Django
+	term.Step("Project name", 2, "\r")
+	term.Step("Project slug", 2, "\r")
+	term.Step("Short description", 2, "\r")
+	term.Step("Author name", 2, "\r")
+	term.Step("Author e-mail", 2, "\r")
+	term.Step("Database", 0, "\r")
+	term.Step("OpenAPI schema and docs?", 2, "\r") // yes: the recommendation's default
+	term.Step("Dockerfile?", 2, "\r")
+	term.Step("GitHub Actions CI?", 2, "\r")
+	term.Step("Write myapp now?", 0, "\x1b[B\r") // change an answer
+	term.Step("Which answer?", 0, "database\r")
+	term.Step("Database", 0, "\x1b[B\r") // postgres
+	term.Step("Write myapp now?", 0, "\r")
+	if code := exitCode(t, term, cmd); code != 0 {
+		t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+	}
+
+	wantRecord(t, filepath.Join(dir, "myapp"), "_template: django", "use_case: web_app", "api_style: crud",
+		"database: postgres", "api_docs: true", "docker: false")
+	// The process may exit before the terminal has passed on its last line.
+	term.WaitFor("the report", func(out []byte) bool { return bytes.Contains(out, []byte("Next: cd myapp and")) })
+
+	out := string(term.Output())
+	for _, want := range []string{`Review: myapp, with the django template`, `\n  database +sqlite\r`,
+		`\n  database +postgres\r`, `\n  api_docs +yes  \(recommended for api_style=crud\)\r`, `Next: cd myapp and`} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("the terminal lacks %q:\n%s", want, ansiSeq.ReplaceAllString(out, ""))
+		}
+	}
+	// Every line fits 80 columns: the questions with their answers and
+	// key hints, the verdict table, the review, the report.
+	for _, line := range regexp.MustCompile(`\r\n|\r|\n`).Split(ansiSeq.ReplaceAllString(out, ""), -1) {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("a line of %d columns at an 80-column terminal:\n%s", n, line)
+		}
+	}
 }

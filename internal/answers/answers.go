@@ -19,6 +19,7 @@ import (
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/names"
+	"github.com/fwgen/fwgen/internal/suggest"
 )
 
 // Set is a collection of raw answers by key. Values are what YAML gave
@@ -285,12 +286,17 @@ func Coerce(q *manifest.Question, v any) (any, error) {
 		switch x := v.(type) {
 		case bool:
 			return x, nil
+		case int:
+			// YAML reads an unquoted 1 or 0 as a number.
+			if x == 0 || x == 1 {
+				return x == 1, nil
+			}
 		case string:
 			if b, ok := manifest.ParseBool(x); ok {
 				return b, nil
 			}
 		}
-		return nil, bad("allowed values are true, false")
+		return nil, bad("allowed values are " + manifest.BoolWords)
 	case manifest.TypeInt:
 		switch x := v.(type) {
 		case int:
@@ -304,7 +310,7 @@ func Coerce(q *manifest.Question, v any) (any, error) {
 	case manifest.TypeChoice:
 		s, ok := scalar(v)
 		if !ok || !slices.Contains(q.Choices, s) {
-			return nil, bad("allowed values are " + strings.Join(q.Choices, ", "))
+			return nil, bad("allowed values are " + strings.Join(q.Choices, ", ") + suggest.Hint(s, q.Choices))
 		}
 		return s, nil
 	case manifest.TypeMulti:
@@ -332,7 +338,7 @@ func Coerce(q *manifest.Question, v any) (any, error) {
 		out := []string{}
 		for _, it := range items {
 			if !slices.Contains(q.Choices, it) {
-				return nil, bad("allowed values are " + strings.Join(q.Choices, ", ") + " (comma-separated)")
+				return nil, bad("allowed values are " + strings.Join(q.Choices, ", ") + " (comma-separated)" + suggest.Hint(it, q.Choices))
 			}
 			if !slices.Contains(out, it) {
 				out = append(out, it)
@@ -365,7 +371,11 @@ func Check(q *manifest.Question, v any, reserved []string) error {
 		return nil
 	}
 	if !q.MatchPattern(s) {
-		return fail.Invalid(&ValueError{Key: q.Key, Value: s, Allowed: "must match " + q.Pattern})
+		want := "does not have the form this answer needs (the pattern " + q.Pattern + ")"
+		if q.PatternHelp != "" {
+			want = "want " + q.PatternHelp
+		}
+		return fail.Invalid(&ValueError{Key: q.Key, Value: s, Allowed: want})
 	}
 	if q.Validate == manifest.ValidatePythonPackage {
 		if err := names.CheckPackage(s, reserved); err != nil {

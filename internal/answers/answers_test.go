@@ -244,6 +244,8 @@ func TestCoerce(t *testing.T) {
 		{boolean, true, true}, {boolean, false, false},
 		{boolean, "true", true}, {boolean, " TRUE ", true}, {boolean, "yes", true}, {boolean, "Y", true}, {boolean, "1", true},
 		{boolean, "false", false}, {boolean, "No", false}, {boolean, "n", false}, {boolean, "0", false},
+		{boolean, "on", true}, {boolean, "On", true}, {boolean, "off", false}, {boolean, "OFF", false},
+		{boolean, 1, true}, {boolean, 0, false},
 		{integer, 8000, 8000}, {integer, "8000", 8000}, {integer, " 42 ", 42}, {integer, "-1", -1}, {integer, "+3", 3},
 		{choice, "sqlite", "sqlite"}, {choice, "postgres", "postgres"},
 		{numChoice, 1, "1"}, {numChoice, true, "true"},
@@ -270,16 +272,18 @@ func TestCoerce(t *testing.T) {
 		{str, []any{"a", "b"}, `invalid value "a,b" for name: want a string`},
 		{str, nil, `invalid value "<nil>" for name: want a string`},
 		{str, map[string]any{}, `invalid value "map[]" for name: want a string`},
-		{boolean, "maybe", `invalid value "maybe" for docker: allowed values are true, false`},
-		{boolean, 1, `invalid value "1" for docker: allowed values are true, false`},
-		{boolean, "", `invalid value "" for docker: allowed values are true, false`},
+		{boolean, "maybe", `invalid value "maybe" for docker: allowed values are true/false, yes/no, y/n, on/off, 1/0 (any case)`},
+		{boolean, 2, `invalid value "2" for docker: allowed values are true/false, yes/no, y/n, on/off, 1/0 (any case)`},
+		{boolean, "", `invalid value "" for docker: allowed values are true/false, yes/no, y/n, on/off, 1/0 (any case)`},
 		{integer, "x", `invalid value "x" for port: want a whole number`},
 		{integer, 1.5, `invalid value "1.5" for port: want a whole number`},
 		{integer, "1.0", `invalid value "1.0" for port: want a whole number`},
 		{integer, true, `invalid value "true" for port: want a whole number`},
 		{integer, "99999999999999999999", `invalid value "99999999999999999999" for port: want a whole number`},
 		{choice, "mysql", `invalid value "mysql" for database: allowed values are sqlite, postgres`},
-		{choice, "SQLite", `invalid value "SQLite" for database: allowed values are sqlite, postgres`},
+		{choice, "SQLite", `invalid value "SQLite" for database: allowed values are sqlite, postgres; did you mean "sqlite"?`},
+		{choice, "postgress", `invalid value "postgress" for database: allowed values are sqlite, postgres; did you mean "postgres"?`},
+		{multi, "celry", `invalid value "celry" for extras: allowed values are celery, redis (comma-separated); did you mean "celery"?`},
 		{choice, []any{"sqlite"}, `invalid value "sqlite" for database: allowed values are sqlite, postgres`},
 		{multi, "nope", `invalid value "nope" for extras: allowed values are celery, redis (comma-separated)`},
 		{multi, []any{"celery", "x"}, `invalid value "celery,x" for extras: allowed values are celery, redis (comma-separated)`},
@@ -333,9 +337,16 @@ questions:
 		t.Errorf("good email: %v", err)
 	}
 	err := Check(email, "not an email", nil)
-	if err == nil || err.Error() != `invalid value "not an email" for email: must match ^[^@\s]+@[^@\s]+$` ||
+	if err == nil || err.Error() != `invalid value "not an email" for email: does not have the form this answer needs (the pattern ^[^@\s]+@[^@\s]+$)` ||
 		fail.Code(err) != fail.CodeInvalid {
 		t.Errorf("bad email: %v", err)
+	}
+	// With pattern_help the message says in words what is wanted.
+	worded := *email
+	worded.PatternHelp = "an e-mail address such as you@example.com"
+	err = Check(&worded, "nobody", nil)
+	if err == nil || err.Error() != `invalid value "nobody" for email: want an e-mail address such as you@example.com` {
+		t.Errorf("bad email with pattern_help: %v", err)
 	}
 	// Only strings are checked.
 	if err := Check(email, 5, nil); err != nil {

@@ -23,6 +23,11 @@ type Resolver struct {
 	// Base is data every default and condition sees besides earlier answers
 	// (the "fwgen" map).
 	Base map[string]any
+	// Defaults replace the manifest's defaults of some questions (the
+	// recommendation's, or the current answer when one is changed). A value
+	// that does not fit its question is ignored: the manifest's default
+	// stands.
+	Defaults map[string]any
 }
 
 // Resolve returns the typed answers in question order. Keys of given that
@@ -64,6 +69,11 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 		return nil, fail.Invalid(&manifest.Error{File: r.Template.Source + "/" + manifest.FileName, Line: q.Line,
 			Msg: fmt.Sprintf("the default of %s draws a secret, which would be recorded in %s; mark the question secret: true", q.Key, manifest.RecordFile)})
 	}
+	if raw, ok := r.Defaults[q.Key]; ok {
+		if v, err := Coerce(q, raw); err == nil && Check(q, v, r.Template.ReservedNames) == nil {
+			def = v
+		}
+	}
 	asked := r.Prompter != nil
 	if asked && q.When != "" {
 		at := q.At("when")
@@ -80,6 +90,22 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 	return r.ask(q, def)
 }
 
+// ZeroDefault is the answer of a question that gives no default: false, 0,
+// no items, the first choice, or the empty string.
+func ZeroDefault(q *manifest.Question) any {
+	switch q.Type {
+	case manifest.TypeBool:
+		return false
+	case manifest.TypeInt:
+		return 0
+	case manifest.TypeMulti:
+		return []string{}
+	case manifest.TypeChoice:
+		return q.Choices[0]
+	}
+	return ""
+}
+
 // Default renders a question's default over the answers so far.
 func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, error) {
 	node := q.Default
@@ -91,17 +117,7 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 	var raw any
 	switch node.Kind {
 	case 0:
-		switch q.Type {
-		case manifest.TypeBool:
-			return false, nil
-		case manifest.TypeInt:
-			return 0, nil
-		case manifest.TypeMulti:
-			return []string{}, nil
-		case manifest.TypeChoice:
-			return q.Choices[0], nil
-		}
-		return "", nil
+		return ZeroDefault(q), nil
 	case yaml.ScalarNode:
 		raw = node.Value
 		left, _ := r.Template.Delims()

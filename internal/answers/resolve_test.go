@@ -120,7 +120,7 @@ func TestResolveRejects(t *testing.T) {
 		{"bad choice", Set{"database": "mysql"}, "shop",
 			`invalid value "mysql" for database: allowed values are sqlite, postgres`},
 		{"bad bool", Set{"docker": "maybe"}, "shop",
-			`invalid value "maybe" for docker: allowed values are true, false`},
+			`invalid value "maybe" for docker: allowed values are true/false, yes/no, y/n, on/off, 1/0 (any case)`},
 		{"stdlib slug given", Set{"project_slug": "json"}, "shop",
 			`invalid value for project_slug: "json" is a module of Python's standard library and would shadow it; try "json_app"`},
 		{"reserved slug given", Set{"project_slug": "tests"}, "shop",
@@ -129,7 +129,7 @@ func TestResolveRejects(t *testing.T) {
 		{"stdlib slug by default", nil, "os",
 			`invalid value for project_slug: "os" is a module of Python's standard library and would shadow it; try "os_app"`},
 		{"pattern given", Set{"email": "nobody"}, "shop",
-			`invalid value "nobody" for email: must match ^[^@\s]+@[^@\s]+$`},
+			`invalid value "nobody" for email: does not have the form this answer needs (the pattern ^[^@\s]+@[^@\s]+$)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,7 +222,7 @@ func TestResolvePromptValidation(t *testing.T) {
 		{"Project name =>\nPackage name =>\nDatabase =>\nUse Docker? =>\nPort => eighty",
 			`scripted answer "eighty" to "Port" rejected: want a whole number`},
 		{"Project name =>\nPackage name =>\nDatabase =>\nUse Docker? =>\nPort =>\nExtras =>\nAdd an API? =>\nAuthor email => nobody",
-			`scripted answer "nobody" to "Author email" rejected: must match ^[^@\s]+@[^@\s]+$`},
+			`scripted answer "nobody" to "Author email" rejected: does not have the form this answer needs (the pattern ^[^@\s]+@[^@\s]+$)`},
 		{"Project name =>\nPackage name =>\nDatabase => mysql",
 			`scripted answer "mysql" to "Database" `},
 		{"Project name =>\nSomething else => x",
@@ -332,6 +332,41 @@ func TestWhenError(t *testing.T) {
 	r.Prompter = nil
 	if got, err := r.Resolve(nil); err != nil || got["a"] != "" {
 		t.Errorf("non-interactive: %#v, %v", got, err)
+	}
+}
+
+// Defaults given to the resolver replace the manifest's for unanswered
+// questions, feed later defaults, are what a prompt offers, and never beat a
+// given answer; one that does not fit its question is ignored.
+func TestResolveDefaultsOverride(t *testing.T) {
+	r := resolver(t, resolveManifest, "shop", nil)
+	r.Defaults = map[string]any{"database": "postgres", "docker": true, "api": "yes", "port": "not a number", "project_slug": "class"}
+	got, err := r.Resolve(Set{"api": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"project_name": "Shop", "project_slug": "shop", "database": "postgres", "docker": true,
+		"compose": true, "port": 8000, "extras": []string{"celery"}, "api": false, "api_docs": true,
+		"email": "shop@example.com",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Resolve = %#v\nwant %#v", got, want)
+	}
+
+	// At a prompt, Enter takes the overriding default.
+	script, err := prompt.ParseScript("Database =>\nUse Docker? =>\nAdd docker compose? => n\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = resolver(t, resolveManifest, "shop", script)
+	r.Defaults = map[string]any{"database": "postgres", "docker": true}
+	got, err = r.Resolve(Set{"project_name": "Shop", "project_slug": "shop", "port": 1, "extras": "", "api": "no", "email": "a@b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["database"] != "postgres" || got["docker"] != true || got["compose"] != false {
+		t.Errorf("asked with overriding defaults: %#v", got)
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/source"
+	"github.com/fwgen/fwgen/internal/suggest"
+	"github.com/fwgen/fwgen/internal/textwrap"
 	"github.com/fwgen/fwgen/internal/write"
 )
 
@@ -54,6 +56,13 @@ module, or a package the project imports.`,
 			return runNew(c, d, &f, args[0])
 		},
 	}
+	defaultHelp := c.HelpFunc()
+	c.SetHelpFunc(func(c *cobra.Command, args []string) {
+		defaultHelp(c, args)
+		// The keys come from the templates themselves, so they are read
+		// only when help is asked for.
+		fmt.Fprint(c.OutOrStdout(), templateKeysHelp(d))
+	})
 	f.register(c)
 	c.Flags().StringVar(&f.framework, "framework", "", "skip the recommendation and use `flask|django`")
 	c.Flags().StringVarP(&f.output, "output", "o", ".", "parent `folder` of the new project")
@@ -63,7 +72,26 @@ module, or a package the project imports.`,
 	f.maxOutput = render.DefaultLimit
 	c.Flags().Var(&f.maxOutput, "max-output", "stop with exit 2 when the rendered files together exceed `size` (such as 64MiB)")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
+	_ = c.RegisterFlagCompletionFunc("template", completeTemplate(d))
+	_ = c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs))
 	return c
+}
+
+// templateKeysHelp lists each built-in template's answer keys for the end
+// of `fwgen new --help`.
+func templateKeysHelp(d *Deps) string {
+	all, err := d.catalog().All()
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nTemplate answer keys (give them with --set KEY=VALUE):\n")
+	for _, t := range all {
+		textwrap.Write(&b, fmt.Sprintf("  %-8s", t.Name), "          ", strings.Join(t.Keys(), ", "), d.width())
+	}
+	b.WriteString("Recommendation keys: see 'fwgen recommend --help'. Types, defaults, choices and\nhelp of every key: 'fwgen templates --json'.\n")
+	return b.String()
 }
 
 // newResult is the contract's `fwgen new --json` document.
@@ -78,7 +106,6 @@ type newResult struct {
 }
 
 func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
-	started := d.Now()
 	if err := names.CheckFolder(name); err != nil {
 		return fail.Invalid(fmt.Errorf("invalid project name: %w", err))
 	}
@@ -89,8 +116,26 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if err != nil {
 		return err
 	}
-	if f.framework != "" && !slices.Contains(builtins, f.framework) {
-		return fail.Invalidf("invalid value %q for --framework: allowed values are %s", f.framework, strings.Join(builtins, ", "))
+	if f.framework != "" {
+		fw := strings.ToLower(strings.TrimSpace(f.framework))
+		if !slices.Contains(builtins, fw) {
+			return fail.Invalidf("invalid value %q for --framework: allowed values are %s%s",
+				f.framework, strings.Join(builtins, ", "), suggest.Hint(f.framework, builtins))
+		}
+		f.framework = fw
+	}
+	target := filepath.Join(d.abs(f.output), name)
+	say := func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
+	if !f.dryRun {
+		// Undo a killed run's leftovers first: they are not the user's files.
+		if err := write.RecoverAround(target, say); err != nil {
+			return err
+		}
+	}
+	// A target that will be refused is refused before the first question,
+	// so that no answer is typed in vain.
+	if _, err := write.Check(target, nil, f.force); err != nil {
+		return err
 	}
 	given, meta, err := f.loadWithMeta(c.Context(), d)
 	if err != nil {
@@ -101,6 +146,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if f.json || interactive {
 		msgs = d.Err
 	}
+	f.announce(d)
 
 	// The template is fixed by a flag, by the answers file of a project being
 	// replayed, or by the recommendation.
@@ -127,6 +173,9 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 		rec, recAnswers = &res, ra
+		if f.quiet(d) {
+			fmt.Fprintf(d.Err, "fwgen: %s\n", recommend.Verdict(res))
+		}
 		if spec, err = chooseFramework(d, res, interactive, msgs); err != nil {
 			return err
 		}
@@ -137,7 +186,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		}
 	}
 
-	tmpl, err := d.loader().Load(c.Context(), spec)
+	tmpl, err := d.load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
@@ -146,28 +195,42 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		// the project was made from.
 		tmpl.Ref = ref
 	}
+	shaped := shapeDefaults(tmpl, recAnswers)
 	req := generate.Request{
 		Template: tmpl, Name: name, Given: given, OtherKeys: recommend.Keys(),
-		Rand: d.Rand, Version: d.Version, MaxOutput: int64(f.maxOutput),
+		Rand: d.Rand, Version: d.Version, MaxOutput: int64(f.maxOutput), Defaults: shaped.values(),
 		Recommendation: &generate.Recommendation{Answers: recAnswers, Result: rec, Recorded: recorded},
 	}
 	if interactive {
+		// Ask, then let the person review every answer before anything is
+		// written; the project is rendered afresh from the settled answers.
 		req.Prompter = d.Prompter
+		gen, err := generate.Generate(c.Context(), req)
+		if err != nil {
+			return err
+		}
+		settled, err := review(c, d, req, gen.Answers, reviewInfo{
+			target: d.rel(target), tmpl: tmpl, rec: rec, recAnswers: recAnswers, shaped: shaped, given: given,
+			dryRun: f.dryRun, verdict: rec != nil || recorded != nil,
+		})
+		if err != nil {
+			return err
+		}
+		rec, recAnswers, shaped = settled.rec, settled.recAnswers, settled.shaped
+		req.Given, req.Prompter, req.Defaults = settled.given, nil, shaped.values()
+		req.Recommendation.Answers, req.Recommendation.Result = recAnswers, rec
 	}
+	// The clock starts once every answer is in: "Created … in" is fwgen's
+	// time, not the time spent answering.
+	started := d.Now()
+	stop := d.progress("Writing " + d.rel(target))
+	defer stop()
 	gen, err := generate.Generate(c.Context(), req)
 	if err != nil {
 		return err
 	}
 	files := gen.Files
 
-	target := filepath.Join(d.abs(f.output), name)
-	say := func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
-	if !f.dryRun {
-		// Undo a killed run's leftovers first: they are not the user's files.
-		if err := write.RecoverAround(target, say); err != nil {
-			return err
-		}
-	}
 	plan, err := write.Check(target, files, f.force)
 	if err != nil {
 		return err
@@ -180,10 +243,13 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		out.Files = append(out.Files, name+"/"+file.Path)
 	}
 	if rec != nil && !interactive && !f.json {
-		if err := recommend.WriteText(msgs, *rec); err != nil {
+		if err := recommend.WriteTextWidth(msgs, *rec, d.width()); err != nil {
 			return err
 		}
 		fmt.Fprintln(msgs)
+	}
+	if !interactive && !f.json {
+		shaped.report(msgs, given)
 	}
 	if !f.dryRun {
 		plan.Say = say
@@ -194,6 +260,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 	}
+	stop()
 	if f.json {
 		return writeJSON(d.Out, out)
 	}
@@ -205,7 +272,7 @@ func chooseFramework(d *Deps, res recommend.Result, interactive bool, msgs inter
 	if !interactive {
 		return res.Framework, nil
 	}
-	if err := recommend.WriteText(msgs, res); err != nil {
+	if err := recommend.WriteTextWidth(msgs, res, d.width()); err != nil {
 		return "", err
 	}
 	other := "flask"
@@ -240,8 +307,9 @@ func replaySource(meta map[string]any, builtins []string) string {
 }
 
 func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl *source.Template, dryRun bool, started time.Time) error {
+	where := d.rel(plan.Target)
 	if dryRun {
-		fmt.Fprintf(d.Out, "Would write %d files to %s (dry run: nothing written):\n", len(files), plan.Target)
+		fmt.Fprintf(d.Out, "Would write %d files to %s (dry run: nothing written):\n", len(files), where)
 		for _, file := range files {
 			note := ""
 			if slices.Contains(plan.Replaced, file.Path) {
@@ -251,15 +319,36 @@ func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl
 		}
 		return nil
 	}
-	fmt.Fprintf(d.Out, "Created %s with the %s (%d files", plan.Target, generate.Describe(tmpl), len(files))
+	fmt.Fprintf(d.Out, "Created %s with the %s (%d files", where, generate.Describe(tmpl), len(files))
 	if n := len(plan.Replaced); n > 0 {
 		fmt.Fprintf(d.Out, ", %d replaced", n)
 	}
 	fmt.Fprintf(d.Out, ") in %s.\n", d.Now().Sub(started).Round(time.Millisecond))
 	if slices.ContainsFunc(files, func(f render.File) bool { return f.Path == "README.md" }) {
-		fmt.Fprintf(d.Out, "\nNext: cd %s and follow README.md to install, migrate, test and run.\n", name)
+		fmt.Fprintf(d.Out, "\nNext: cd %s and follow README.md to install, migrate, test and run.\n", shellQuote(where))
 	}
 	return nil
+}
+
+// rel is path as the user would type it from where fwgen was started:
+// relative below that folder (sub/app), absolute elsewhere.
+func (d *Deps) rel(path string) string {
+	r, err := filepath.Rel(d.Dir, path)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return r
+}
+
+// shellQuote quotes a path for a command line when it needs it.
+func shellQuote(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '_' || r == '-' || r == '+' || r == ':' || r == '@' ||
+			'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func (d *Deps) abs(p string) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/generate"
 	"github.com/fwgen/fwgen/internal/recommend"
+	"github.com/fwgen/fwgen/internal/textwrap"
 )
 
 const noPreference = "no preference"
@@ -40,6 +41,7 @@ Answer keys (all optional):
 			if err := d.rejectUnknownAnywhere(given); err != nil {
 				return err
 			}
+			f.announce(d)
 			res, _, err := d.recommend(given, f.interactive(d))
 			if err != nil {
 				return err
@@ -47,17 +49,20 @@ Answer keys (all optional):
 			if f.json {
 				return writeJSON(d.Out, res)
 			}
-			return recommend.WriteText(d.Out, res)
+			return recommend.WriteTextWidth(d.Out, res, d.width())
 		},
 	}
 	f.register(c)
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, false))
 	return c
 }
 
 func recommendKeyHelp() string {
 	var b strings.Builder
 	for _, q := range recommend.Questions() {
-		fmt.Fprintf(&b, "  %-18s %s\n", q.Key, strings.Join(q.Values, ", "))
+		// Help is written once, before the terminal's width is known, so it
+		// wraps to 80 columns, the width every output is designed for.
+		textwrap.Write(&b, fmt.Sprintf("  %-18s ", q.Key), strings.Repeat(" ", 21), strings.Join(q.Values, ", "), 80)
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -152,7 +157,14 @@ func (d *Deps) recommend(given answers.Set, interactive bool) (recommend.Result,
 // askRecommendation offers a question's values plus "no preference", which
 // maps to "".
 func askRecommendation(d *Deps, q recommend.Question) (string, error) {
+	return askRecommendationFrom(d, q, "")
+}
+
+// askRecommendationFrom is askRecommendation with current ("" for none) as
+// the default.
+func askRecommendationFrom(d *Deps, q recommend.Question, current string) (string, error) {
 	options := []string{noPreference}
+	def := noPreference
 	byOption := map[string]string{}
 	for _, v := range q.Values {
 		opt := v
@@ -161,8 +173,11 @@ func askRecommendation(d *Deps, q recommend.Question) (string, error) {
 		}
 		options = append(options, opt)
 		byOption[opt] = v
+		if v == current {
+			def = opt
+		}
 	}
-	got, err := d.Prompter.Select(q.Prompt, q.Help, options, noPreference)
+	got, err := d.Prompter.Select(q.Prompt, q.Help, options, def)
 	if err != nil {
 		return "", err
 	}

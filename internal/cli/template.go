@@ -55,6 +55,20 @@ func newTemplateCmd(d *Deps) *cobra.Command {
 		},
 	}
 	c.AddCommand(newTemplateInitCmd(d), newTemplateLintCmd(d), newTemplateRenderCmd(d), newTemplateTestCmd(d))
+	// SRC completes to the built-in names and folders, DIR to folders.
+	for _, sub := range c.Commands() {
+		if sub.Name() == "init" {
+			sub.ValidArgsFunction = cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs)
+			continue
+		}
+		src := completeTemplate(d)
+		sub.ValidArgsFunction = func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return src(c, args, toComplete)
+		}
+	}
 	return c
 }
 
@@ -109,7 +123,7 @@ func newTemplateLintCmd(d *Deps) *cobra.Command {
 	var f lintFlags
 	c := &cobra.Command{
 		Use:   "lint SRC",
-		Short: "Check a template's manifest and files, rendering every combination of its answers",
+		Short: "Check a template's manifest and files over its answer combinations",
 		Long: `Lint checks the manifest (unknown fields, keys, types, defaults, conditions,
 patterns, globs), parses every file and path, and renders the template for its
 defaults, its variants and every combination of its bool and choice answers
@@ -125,7 +139,7 @@ editors and CI annotators read; --json prints them as a list. The exit code is
   fwgen template lint https://example.com/team/tpl.git@v2 --strict`,
 		Args: exactArgs(1, "exactly one SRC"),
 		RunE: func(c *cobra.Command, args []string) error {
-			t, err := d.loader().Load(c.Context(), args[0])
+			t, err := d.load(c.Context(), args[0])
 			var rep *lint.Report
 			if err != nil {
 				found, ok := lint.FromError(err)
@@ -207,7 +221,7 @@ func newTemplateRenderCmd(d *Deps) *cobra.Command {
 	var f renderFlags
 	c := &cobra.Command{
 		Use:   "render SRC (--output DIR | --check GOLDEN [--update])",
-		Short: "Render a template into a folder, or compare it with a golden folder",
+		Short: "Render a template into a folder, or compare it with a golden one",
 		Long: `Render generates the template's files for the given answers (defaults for the
 rest; it never prompts) without fwgen's record (.fwgen.yaml).
 
@@ -226,12 +240,15 @@ compares with.
 ` + sourceHelp,
 		Example: `  fwgen template render mytpl --output /tmp/demo
   fwgen template render mytpl --set docker=true --check testdata/golden/docker
-  fwgen template render mytpl --set docker=true --check testdata/golden/docker --update
-  fwgen template render mytpl --variant full --check mytpl/testdata/golden/full --update`,
+  fwgen template render mytpl --set docker=true \
+    --check testdata/golden/docker --update
+  fwgen template render mytpl --variant full \
+    --check mytpl/testdata/golden/full --update`,
 		Args: exactArgs(1, "exactly one SRC"),
 		RunE: func(c *cobra.Command, args []string) error { return runRender(c, d, &f, args[0]) },
 	}
 	f.register(c)
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
 	c.Flags().StringVar(&f.variant, "variant", "", "render the manifest's variant `NAME`: its answers, its NAME and its fixed secrets, as template test compares it")
 	c.Flags().StringVar(&f.name, "name", "", "the NAME templates see as .fwgen.name (default: the folder's name, or "+manifest.DefaultProject+")")
 	c.Flags().StringVarP(&f.output, "output", "o", "", "write the files into `DIR`")
@@ -260,7 +277,7 @@ func runRender(c *cobra.Command, d *Deps, f *renderFlags, spec string) error {
 	if err != nil {
 		return err
 	}
-	t, err := d.loader().Load(c.Context(), spec)
+	t, err := d.load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
@@ -376,7 +393,7 @@ func newTemplateTestCmd(d *Deps) *cobra.Command {
 	var f testFlags
 	c := &cobra.Command{
 		Use:   "test SRC",
-		Short: "Lint a template, then render, golden-compare and check each variant it declares",
+		Short: "Lint a template, then render, compare and check each variant",
 		Long: `Test runs lint, then for each variant in the manifest's variants list renders
 it (secrets from a fixed seed), compares it with its golden folder when one
 exists (--golden DIR/<variant>, by default testdata/golden/<variant> inside
@@ -405,7 +422,7 @@ check fails.
 }
 
 func runTemplateTest(c *cobra.Command, d *Deps, f *testFlags, spec string) error {
-	t, err := d.loader().Load(c.Context(), spec)
+	t, err := d.load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
@@ -413,11 +430,18 @@ func runTemplateTest(c *cobra.Command, d *Deps, f *testFlags, spec string) error
 	if golden != "" {
 		golden = d.abs(golden)
 	}
+	// Lint first, then each variant: a progress line for whichever is slow.
+	stop := d.progress(t.Name + ": linting every combination")
+	defer func() { stop() }()
 	opts := templatetest.Options{
 		Golden: golden, RunChecks: f.runChecks, Version: d.Version,
-		Lint:    lint.Options{Cap: f.cap, Version: d.Version},
-		Started: func(name string) { fmt.Fprintf(d.Err, "%s: rendering...\n", name) },
+		Lint: lint.Options{Cap: f.cap, Version: d.Version},
+		Started: func(name string) {
+			stop()
+			stop = d.progress(name + ": rendering")
+		},
 		Done: func(v templatetest.VariantResult) {
+			stop()
 			fmt.Fprintf(d.Err, "%s: %s\n", v.Name, variantLine(v))
 			if !f.json {
 				printDiffs(d.Err, v.Differences)

@@ -24,7 +24,7 @@ func newUpdateCmd(d *Deps) *cobra.Command {
 	var f updateFlags
 	c := &cobra.Command{
 		Use:   "update",
-		Short: "Bring a generated project to changed answers or a newer template, keeping your edits",
+		Short: "Follow new answers or a newer template, keeping your edits",
 		Long: `Update re-renders a generated project with its recorded answers (plus any
 --set or --answers) on the target template version, and merges the result into
 your files, by these rules:
@@ -54,6 +54,7 @@ earlier update remain. The project is written whole or not at all, and
 		RunE: func(c *cobra.Command, _ []string) error { return runUpdate(c, d, &f) },
 	}
 	f.register(c)
+	_ = c.RegisterFlagCompletionFunc("set", completeSets(d, true))
 	c.Flags().StringVar(&f.project, "project", ".", "the generated project's `folder`")
 	c.Flags().StringVar(&f.ref, "ref", "", "target `REF` (tag, branch or commit) of a git template")
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what each file would get, with diffs; change nothing")
@@ -66,6 +67,10 @@ func runUpdate(c *cobra.Command, d *Deps, f *updateFlags) error {
 	given, err := f.load(c.Context(), d)
 	if err != nil {
 		return err
+	}
+	if !f.check {
+		// --check only compares versions: it has nothing to ask.
+		f.announce(d)
 	}
 	o := update.Options{
 		Project: d.abs(f.project), Given: given, Ref: f.ref, AllowDirty: f.allowDirty,

@@ -33,6 +33,9 @@ type Request struct {
 	OtherKeys []string
 	// Prompter asks the unanswered questions; nil takes the defaults.
 	Prompter prompt.Prompter
+	// Defaults replace the template's defaults for unanswered questions
+	// (see answers.Resolver.Defaults).
+	Defaults map[string]any
 	// Rand supplies every secret's bytes.
 	Rand    io.Reader
 	Version string
@@ -78,7 +81,7 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 	data := map[string]any{"fwgen": map[string]any{
 		"name": req.Name, "version": req.Version, "template": t.Name, "template_version": t.Version,
 	}}
-	res := &answers.Resolver{Template: t.Template, Engine: eng, Base: data, Prompter: req.Prompter}
+	res := &answers.Resolver{Template: t.Template, Engine: eng, Base: data, Prompter: req.Prompter, Defaults: req.Defaults}
 	typed, err := res.Resolve(req.Given)
 	if err != nil {
 		return nil, err

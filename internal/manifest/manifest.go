@@ -123,15 +123,19 @@ func (c Check) TimeoutOrDefault() time.Duration {
 
 // Question is one answer key the template takes.
 type Question struct {
-	Key      string    `yaml:"key"`
-	Type     string    `yaml:"type"`
-	Prompt   string    `yaml:"prompt"`
-	Help     string    `yaml:"help"`
-	Default  yaml.Node `yaml:"default"`
-	Choices  []string  `yaml:"choices"`
-	Pattern  string    `yaml:"pattern"`
-	Validate string    `yaml:"validate"`
-	When     string    `yaml:"when"`
+	Key     string    `yaml:"key"`
+	Type    string    `yaml:"type"`
+	Prompt  string    `yaml:"prompt"`
+	Help    string    `yaml:"help"`
+	Default yaml.Node `yaml:"default"`
+	Choices []string  `yaml:"choices"`
+	Pattern string    `yaml:"pattern"`
+	// PatternHelp says in words what Pattern wants ("an e-mail address such
+	// as you@example.com"); a person should not have to read a regular
+	// expression.
+	PatternHelp string `yaml:"pattern_help"`
+	Validate    string `yaml:"validate"`
+	When        string `yaml:"when"`
 	// Secret answers are used but never recorded: a replay asks again or
 	// takes the default again (a fresh secret).
 	Secret bool `yaml:"secret"`
@@ -418,6 +422,9 @@ func (m *Manifest) check(file string) error {
 				bad(q.At("pattern"), "question %q: pattern only goes with string questions", q.Key)
 			}
 		}
+		if q.PatternHelp != "" && q.Pattern == "" {
+			bad(q.At("pattern_help"), "question %q: pattern_help only goes with a pattern", q.Key)
+		}
 		if q.Validate != "" && q.Validate != ValidatePythonPackage {
 			bad(q.At("validate"), "question %q: validate %q is not known (known: %s)", q.Key, q.Validate, ValidatePythonPackage)
 		}
@@ -504,7 +511,7 @@ func (m *Manifest) literalDefault(q *Question) string {
 	switch q.Type {
 	case TypeBool:
 		if _, ok := ParseBool(n.Value); n.Kind != yaml.ScalarNode || !ok {
-			return fmt.Sprintf("default %q is not a bool (true or false)", n.Value)
+			return fmt.Sprintf("default %q is not a bool: use one of %s", n.Value, BoolWords)
 		}
 	case TypeInt:
 		if n.Tag != "!!int" {
@@ -544,12 +551,16 @@ func checkGlobs(file string, at Pos, what string, globs []string) []error {
 	return errs
 }
 
+// BoolWords lists what ParseBool accepts, for error messages: every bool
+// answer, of a template or of the recommendation, takes the same words.
+const BoolWords = "true/false, yes/no, y/n, on/off, 1/0 (any case)"
+
 // ParseBool reads the words a bool answer may be given as, in any case.
 func ParseBool(s string) (value, ok bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "true", "yes", "y", "1":
+	case "true", "yes", "y", "on", "1":
 		return true, true
-	case "false", "no", "n", "0":
+	case "false", "no", "n", "off", "0":
 		return false, true
 	}
 	return false, false

@@ -8,7 +8,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 //go:generate sh -c "python3.11 -c \"import sys; print('\\\\n'.join(sorted(sys.stdlib_module_names)))\" > stdlib.txt"
@@ -84,10 +89,21 @@ var (
 	nonIdent = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
-// Slug is the Python package name derived from a project name: lower case,
-// every run of other characters folded into one underscore.
+// Slug is the Python package name derived from a project name: accents
+// dropped (café → cafe), lower case, every run of other characters folded
+// into one underscore.
 func Slug(name string) string {
-	return strings.Trim(nonIdent.ReplaceAllString(strings.ToLower(name), "_"), "_")
+	return strings.Trim(nonIdent.ReplaceAllString(strings.ToLower(unaccent(name)), "_"), "_")
+}
+
+// unaccent decomposes letters and drops their combining marks, so that a
+// name keeps its letters rather than losing them to underscores.
+func unaccent(s string) string {
+	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	if err != nil {
+		return s
+	}
+	return out
 }
 
 // Title is the display name derived from a project name: my-app → My App.
@@ -160,12 +176,15 @@ func CheckPackage(slug string, reserved []string) error {
 	return nil
 }
 
+// suggest offers the valid name closest to what was typed: the slug itself
+// when folding case, accents and punctuation is enough (my-app → my_app),
+// else the slug with the fewest additions that pass every rule.
 func suggest(slug string, reserved []string) string {
-	base := strings.Trim(nonIdent.ReplaceAllString(strings.ToLower(slug), "_"), "_")
+	base := Slug(slug)
 	if base == "" {
 		return lastResort(reserved)
 	}
-	candidates := []string{base + "_app", "app_" + base, "my_" + base}
+	candidates := []string{base, base + "_app", "app_" + base, "my_" + base}
 	if base[0] >= '0' && base[0] <= '9' {
 		candidates = []string{"app_" + base, "my_" + base}
 	}

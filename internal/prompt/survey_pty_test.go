@@ -3,7 +3,9 @@
 package prompt
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -144,5 +146,79 @@ func TestSurveyPTYCtrlC(t *testing.T) {
 				t.Errorf("terminal left in raw mode after Ctrl-C (%v)", err)
 			}
 		})
+	}
+}
+
+// Esc then Ctrl-C, typed together as tmux sends them after its escape
+// delay, or one after the other, still cancels: the Esc is not allowed to
+// swallow the Ctrl-C.
+func TestSurveyPTYEscThenCtrlC(t *testing.T) {
+	for _, keys := range []string{"\x1b\x03", "\x1bx\x1b\x03"} {
+		ft := ptytest.New(t)
+		s := &Survey{In: ft.Tty, Out: ft.Tty, Err: ft.Tty}
+		ch := run(func() (any, error) { return s.Select("Database", "", []string{"sqlite", "postgres"}, "") })
+		ft.Step("Database", 0, keys)
+		r := await(t, ft, ch, "Select")
+		if !errors.Is(r.err, fail.ErrCancelled) {
+			t.Errorf("keys %q: Select = %#v, %v; want cancelled", keys, r.v, r.err)
+		}
+	}
+	// Apart: Esc alone, then Ctrl-C later.
+	ft := ptytest.New(t)
+	s := &Survey{In: ft.Tty, Out: ft.Tty, Err: ft.Tty}
+	ch := run(func() (any, error) { return s.Input("Project name", "", "x", nil) })
+	ft.Step("Project name", 2, "\x1b")
+	time.Sleep(100 * time.Millisecond)
+	ft.Keys("\x03")
+	if r := await(t, ft, ch, "Input"); !errors.Is(r.err, fail.ErrCancelled) {
+		t.Errorf("Esc, then Ctrl-C: Input = %#v, %v; want cancelled", r.v, r.err)
+	}
+}
+
+// A question with many choices shows them all when the terminal has the
+// rows, and typing filters to the choices that start with the text (or
+// whose key does) before those that merely contain it.
+func TestSurveyPTYAllChoicesAndFilter(t *testing.T) {
+	options := []string{"no preference", "An API service (api)", "A microservice (microservice)",
+		"An ML model served behind an API (ml_serving)", "A prototype or MVP (prototype)",
+		"A project to learn web development (learning)", "A general web application (web_app)",
+		"A CMS or content platform (cms)", "An online shop (ecommerce)", "A SaaS product (saas)",
+		"A social network, forum or portal (social)", "An enterprise app (enterprise)"}
+	ft := ptytest.New(t)
+	s := &Survey{In: ft.Tty, Out: ft.Tty, Err: ft.Tty}
+	ch := run(func() (any, error) { return s.Select("What are you building?", "", options, "no preference") })
+	ft.Step("What are you building?", 0, "")
+	ft.WaitFor("every choice", func(out []byte) bool { return bytes.Contains(out, []byte("(enterprise)")) })
+	ft.Keys("web\r")
+	if r := await(t, ft, ch, "Select"); r.err != nil || r.v != "A general web application (web_app)" {
+		t.Errorf("typing web chose %#v, %v; want web_app", r.v, r.err)
+	}
+	if bytes.Contains(ft.Output(), []byte("more below")) {
+		t.Errorf("says more below when every choice is shown")
+	}
+
+	// "shop" starts no choice: any choice containing it matches.
+	ch = run(func() (any, error) { return s.Select("What are you building?", "", options, "no preference") })
+	ft.Step("What are you building?", 0, "shop\r")
+	if r := await(t, ft, ch, "Select"); r.err != nil || r.v != "An online shop (ecommerce)" {
+		t.Errorf("typing shop chose %#v, %v; want ecommerce", r.v, r.err)
+	}
+}
+
+// More choices than rows: as many as fit, and the question says more exist.
+func TestSurveyPTYMoreBelow(t *testing.T) {
+	var options []string
+	for i := range 40 {
+		options = append(options, fmt.Sprintf("choice %02d", i))
+	}
+	ft := ptytest.New(t)
+	s := &Survey{In: ft.Tty, Out: ft.Tty, Err: ft.Tty}
+	ch := run(func() (any, error) { return s.Select("Pick one", "", options, "") })
+	ft.Step("Pick one (40 choices: more below)", 0, "\r")
+	if r := await(t, ft, ch, "Select"); r.err != nil || r.v != "choice 00" {
+		t.Errorf("Select = %#v, %v", r.v, r.err)
+	}
+	if out := ft.Output(); !bytes.Contains(out, []byte("choice 20")) || bytes.Contains(out, []byte("choice 21")) {
+		t.Errorf("want choices 00-20 on a 24-row terminal:\n%q", out)
 	}
 }

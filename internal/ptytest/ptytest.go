@@ -141,6 +141,26 @@ func (term *Term) Raw() (bool, error) {
 	return tio.Lflag&unix.ICANON == 0, nil
 }
 
+// Type waits for text to be printed after the last keys typed, then types
+// keys: for line-mode prompts, which neither query the cursor nor switch to
+// raw mode.
+func (term *Term) Type(text, keys string) {
+	term.t.Helper()
+	from := term.mark
+	term.WaitFor("prompt "+text, func(out []byte) bool {
+		return len(out) >= from && bytes.Contains(out[from:], []byte(text))
+	})
+	term.mark = len(term.Output())
+	term.write(keys)
+}
+
+// Keys types keys at once, without waiting for anything.
+func (term *Term) Keys(keys string) {
+	term.t.Helper()
+	term.mark = len(term.Output())
+	term.write(keys)
+}
+
 // Step waits for the prompt showing text, answers its dsr position queries
 // (2 for survey's Input and Confirm, 0 for Select and MultiSelect), and
 // types keys in one write, so an escape sequence arrives whole.

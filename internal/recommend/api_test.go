@@ -95,10 +95,12 @@ func TestValidate(t *testing.T) {
 		// Unknown keys come first and in sorted order, so the message is stable.
 		{Answers{"zeta": "1", "alpha": "2", "project_size": "huge"}, "alpha", "", Keys(),
 			`unknown answer key "alpha": recommendation keys are ` + allKeys},
-		{Answers{"needs_admin": "yes"}, "needs_admin", "yes", []string{"true", "false"},
-			`invalid value "yes" for needs_admin: allowed values are true, false`},
-		{Answers{"needs_admin": "True"}, "needs_admin", "True", []string{"true", "false"},
-			`invalid value "True" for needs_admin: allowed values are true, false`},
+		{Answers{"needs_admin": "maybe"}, "needs_admin", "maybe", []string{"true", "false"},
+			`invalid value "maybe" for needs_admin: allowed values are true/false, yes/no, y/n, on/off, 1/0 (any case)`},
+		{Answers{"project_size": "lage"}, "project_size", "lage", []string{"small", "medium", "large"},
+			`invalid value "lage" for project_size: allowed values are small, medium, large; did you mean "large"?`},
+		{Answers{"use_cse": "cms"}, "use_cse", "", Keys(),
+			`unknown answer key "use_cse": did you mean "use_case"? recommendation keys are ` + allKeys},
 		{Answers{"use_case": ""}, "use_case", "", []string{"api", "microservice", "ml_serving", "prototype",
 			"learning", "web_app", "cms", "ecommerce", "saas", "social", "enterprise"},
 			`invalid value "" for use_case: allowed values are api, microservice, ml_serving, prototype, ` +
@@ -219,5 +221,29 @@ func TestCloseCall(t *testing.T) {
 	r, _ = Recommend(Answers{"use_case": "cms", "needs_admin": "true"})
 	if r.Close != nil {
 		t.Errorf("high confidence result has close text %q", r.Close)
+	}
+}
+
+// Recommendation bools take the one grammar template bools take, so that
+// needs_auth=yes means what docker=yes means.
+func TestBoolWords(t *testing.T) {
+	want, err := Recommend(Answers{"needs_admin": "true", "needs_auth": "false"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pair := range [][2]string{{"yes", "no"}, {"Y", "N"}, {"on", "OFF"}, {"1", "0"}, {"TRUE", "False"}} {
+		got, err := Recommend(Answers{"needs_admin": pair[0], "needs_auth": pair[1]})
+		if err != nil {
+			t.Errorf("%v: %v", pair, err)
+			continue
+		}
+		if !reflect.DeepEqual(got.Scores, want.Scores) || len(got.Reasons) != len(want.Reasons) {
+			t.Errorf("%v scores %v, want %v as for true/false", pair, got.Scores, want.Scores)
+		}
+		for _, r := range got.Reasons {
+			if r.Answer != "true" && r.Answer != "false" {
+				t.Errorf("%v: reason answer %q, want the canonical true or false", pair, r.Answer)
+			}
+		}
 	}
 }

@@ -2,8 +2,12 @@ package recommend
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/suggest"
 )
 
 // Answers maps answer keys to values as strings ("true"/"false" for
@@ -40,9 +44,9 @@ var questions = []Question{
 			"web_app":      "A general web application",
 			"cms":          "A CMS or content platform",
 			"ecommerce":    "An online shop",
-			"saas":         "A SaaS product (multi-tenant, billing, dashboards)",
+			"saas":         "A SaaS product: tenants, billing, dashboards",
 			"social":       "A social network, forum or portal",
-			"enterprise":   "An enterprise app (roles, admin, complex models)",
+			"enterprise":   "An enterprise app with roles and admin",
 		},
 	},
 	{
@@ -51,14 +55,14 @@ var questions = []Question{
 		Help:   "Small, clearly scoped projects suit Flask; medium to large, long-lived ones suit Django.",
 		Values: []string{"small", "medium", "large"},
 		Labels: map[string]string{
-			"small":  "Small, clear limited scope",
+			"small":  "Small, with a clear and limited scope",
 			"medium": "Medium",
 			"large":  "Large, many features, long-lived",
 		},
 	},
 	{
 		Key:    "team_experience",
-		Prompt: "How experienced is the team with Python web development?",
+		Prompt: "How experienced is the team in Python web work?",
 		Help:   "Newcomers mostly start with Flask; experienced teams slightly prefer Django.",
 		Values: []string{"beginner", "intermediate", "experienced"},
 		Labels: map[string]string{
@@ -89,12 +93,12 @@ var questions = []Question{
 		Labels: map[string]string{
 			"none":   "No API",
 			"crud":   "CRUD over relational models",
-			"custom": "Custom logic, aggregation or proxies",
+			"custom": "Custom logic, aggregation, proxies",
 		},
 	},
 	{
 		Key:    "security_critical",
-		Prompt: "Is security critical (regulated domain, or no security specialists)?",
+		Prompt: "Is security critical (regulated field, no security experts)?",
 		Help:   "Django turns CSRF, XSS, SQL injection and clickjacking protection on by default.",
 		Values: []string{"true", "false"},
 		Labels: map[string]string{"true": "Yes", "false": "No"},
@@ -108,7 +112,7 @@ var questions = []Question{
 	},
 	{
 		Key:    "control",
-		Prompt: "How much control over each component do you need?",
+		Prompt: "How much control do you need?",
 		Help:   "Flask lets you choose every piece; Django trades that for conventions.",
 		Values: []string{"low", "normal", "high"},
 		Labels: map[string]string{
@@ -180,16 +184,45 @@ type InvalidError struct {
 
 func (e *InvalidError) Error() string {
 	if !IsKey(e.Key) {
-		return fmt.Sprintf("unknown answer key %q: recommendation keys are %s", e.Key, strings.Join(e.Allowed, ", "))
+		mean := ""
+		if c := suggest.Closest(e.Key, e.Allowed); c != "" {
+			mean = fmt.Sprintf("did you mean %q? ", c)
+		}
+		return fmt.Sprintf("unknown answer key %q: %srecommendation keys are %s", e.Key, mean, strings.Join(e.Allowed, ", "))
 	}
-	return fmt.Sprintf("invalid value %q for %s: allowed values are %s", e.Value, e.Key, strings.Join(e.Allowed, ", "))
+	allowed := strings.Join(e.Allowed, ", ")
+	if isBool(e.Allowed) {
+		allowed = manifest.BoolWords
+	}
+	return fmt.Sprintf("invalid value %q for %s: allowed values are %s%s",
+		e.Value, e.Key, allowed, suggest.Hint(e.Value, e.Allowed))
+}
+
+func isBool(values []string) bool { return slices.Equal(values, []string{"true", "false"}) }
+
+// Normalize returns a copy of a with every bool answer spelled "true" or
+// "false", so that recommendation keys take the same words as template keys
+// (yes/no, on/off, 1/0, any case). Other values are kept as they are.
+func Normalize(a Answers) Answers {
+	out := make(Answers, len(a))
+	for k, v := range a {
+		if i, ok := keyIndex[k]; ok && isBool(questions[i].Values) {
+			if b, ok := manifest.ParseBool(v); ok {
+				v = fmt.Sprint(b)
+			}
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // Validate returns nil, or an *InvalidError for the first problem found.
 // Unknown keys are reported before bad values, each in a fixed order, so the
-// same input always yields the same message. Values are matched exactly: an
-// empty string is not "no preference" (leave the key out for that).
+// same input always yields the same message. Bool answers take every word of
+// manifest.ParseBool; other values are matched exactly: an empty string is
+// not "no preference" (leave the key out for that).
 func Validate(a Answers) error {
+	a = Normalize(a)
 	var unknown []string
 	for k := range a {
 		if !IsKey(k) {
@@ -228,7 +261,8 @@ func vector(a Answers) []int {
 }
 
 // Pick takes the recommendation's keys out of a set of answers that may hold
-// template keys too, as text.
+// template keys too, as text, with bools in their one spelling (see
+// Normalize).
 func Pick(given map[string]any) Answers {
 	out := Answers{}
 	for _, k := range Keys() {
@@ -236,5 +270,5 @@ func Pick(given map[string]any) Answers {
 			out[k] = fmt.Sprint(v)
 		}
 	}
-	return out
+	return Normalize(out)
 }

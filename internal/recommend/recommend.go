@@ -72,6 +72,7 @@ func Recommend(a Answers) (Result, error) {
 	if err := Validate(a); err != nil {
 		return Result{}, err
 	}
+	a = Normalize(a)
 	vals := vector(a)
 	var s [2]int
 	reasons := []Reason{}

@@ -5,32 +5,32 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/fwgen/fwgen/internal/textwrap"
 )
 
-// textWidth is the line length the text output aims for; only a single word
-// longer than the space left can exceed it.
-const textWidth = 110
+// MinWidth is the narrowest line the text output wraps to: below it the
+// table's columns leave too little room to be readable, so it overflows
+// instead.
+const MinWidth = 66
 
 var displayName = map[string]string{"flask": "Flask", "django": "Django"}
 
 // WriteText writes the human-readable form of r: the verdict, a table of the
 // reasons, the alternatives and, for a low-confidence call, why it is close.
-func WriteText(w io.Writer, r Result) error {
+func WriteText(w io.Writer, r Result) error { return WriteTextWidth(w, r, 80) }
+
+// WriteTextWidth is WriteText for a terminal of width columns: every line
+// fits, and the reasons table keeps its columns, wrapping only WHY, at 80
+// columns and more.
+func WriteTextWidth(w io.Writer, r Result, width int) error {
+	width = max(width, MinWidth)
 	var b strings.Builder
-	other := "django"
-	if r.Framework == "django" {
-		other = "flask"
-	}
-	name := displayName[r.Framework]
-	if name == "" {
-		name = r.Framework
-	}
-	fmt.Fprintf(&b, "Recommendation: %s (confidence: %s; %s %d, %s %d)\n\n",
-		name, r.Confidence, r.Framework, r.Scores[r.Framework], other, r.Scores[other])
+	b.WriteString(Verdict(r) + "\n\n")
 
 	switch {
 	case len(r.Reasons) > 0:
-		writeTable(&b, r.Reasons)
+		writeTable(&b, r.Reasons, width)
 	case r.answered:
 		b.WriteString("None of the answers given leans either way in the criteria.\n")
 	default:
@@ -40,21 +40,41 @@ func WriteText(w io.Writer, r Result) error {
 	if len(r.Alternatives) > 0 {
 		b.WriteString("\nAlternatives:\n")
 		for _, alt := range r.Alternatives {
-			writeWrapped(&b, "  - ", "    ", alt)
+			textwrap.Write(&b, "  - ", "    ", alt, width)
 		}
 	}
 	if r.Confidence == "low" && len(r.Close) > 0 {
 		b.WriteString("\n")
 		for _, s := range r.Close {
-			writeWrapped(&b, "", "  ", s)
+			textwrap.Write(&b, "", "  ", s, width)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeTable(b *strings.Builder, reasons []Reason) {
-	header := [4]string{"FACTOR", "ANSWER", "FAVOURS", "WEIGHT"}
+// Verdict is the first line of the text output: the framework, the
+// confidence and both scores.
+func Verdict(r Result) string {
+	other := "django"
+	if r.Framework == "django" {
+		other = "flask"
+	}
+	name := displayName[r.Framework]
+	if name == "" {
+		name = r.Framework
+	}
+	return fmt.Sprintf("Recommendation: %s (confidence: %s; %s %d, %s %d)",
+		name, r.Confidence, r.Framework, r.Scores[r.Framework], other, r.Scores[other])
+}
+
+// minWhy is the narrowest WHY column worth keeping beside the others; below
+// it each reason's text goes under its row instead.
+const minWhy = 24
+
+func writeTable(b *strings.Builder, reasons []Reason, textWidth int) {
+	// FAVORS, as the JSON output's "favors": one spelling in both outputs.
+	header := [4]string{"FACTOR", "ANSWER", "FAVORS", "WEIGHT"}
 	var width [4]int
 	for i, h := range header {
 		width[i] = len(h)
@@ -73,28 +93,17 @@ func writeTable(b *strings.Builder, reasons []Reason) {
 		}
 		return s.String()
 	}
-	b.WriteString(row(header) + "WHY\n")
 	indent := strings.Repeat(" ", len(row(header)))
+	if textWidth-len(indent) < minWhy {
+		b.WriteString(strings.TrimRight(row(header), " ") + "\n")
+		for i, r := range reasons {
+			b.WriteString(strings.TrimRight(row(cells[i]), " ") + "\n")
+			textwrap.Write(b, "    ", "    ", r.Why, textWidth)
+		}
+		return
+	}
+	b.WriteString(row(header) + "WHY\n")
 	for i, r := range reasons {
-		writeWrapped(b, row(cells[i]), indent, r.Why)
+		textwrap.Write(b, row(cells[i]), indent, r.Why, textWidth)
 	}
-}
-
-// writeWrapped writes text after first, breaking at spaces so lines stay
-// within textWidth, and starts continuation lines with indent.
-func writeWrapped(b *strings.Builder, first, indent, text string) {
-	line := first
-	empty := true
-	for _, word := range strings.Fields(text) {
-		if !empty && len(line)+1+len(word) > textWidth {
-			b.WriteString(line + "\n")
-			line, empty = indent, true
-		}
-		if !empty {
-			line += " "
-		}
-		line += word
-		empty = false
-	}
-	b.WriteString(strings.TrimRight(line, " ") + "\n")
 }

@@ -14,17 +14,38 @@ import (
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/generate"
+	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/secret"
 	"github.com/fwgen/fwgen/internal/source"
 	"github.com/fwgen/fwgen/internal/write"
 	"github.com/fwgen/fwgen/templates"
 )
 
-// frozen copies today's built-in flask template as the "old version"
-// 1.0.0 archive, and makes a "new version" 1.1.0 that changes the README's
-// end and one line of config.py.
+// next is the "new version" the tests make of the built-in flask template:
+// newer than any real release, so that raising the real version breaks
+// nothing here.
+const next = "99.0.0"
+
+// current is the built-in flask template's version.
+func current(t *testing.T) string {
+	t.Helper()
+	raw, err := fs.ReadFile(templates.FS, "flask/fwgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := manifest.Parse(raw, "flask/fwgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Version
+}
+
+// frozen copies today's built-in flask template as the archive of its
+// current version, and makes a "new version" next that changes the
+// README's end and one line of config.py.
 func frozen(t *testing.T, archive bool) fstest.MapFS {
 	t.Helper()
+	cur := current(t)
 	out := fstest.MapFS{}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -50,9 +71,9 @@ func frozen(t *testing.T, archive bool) fstest.MapFS {
 		}
 		switch {
 		case rel == "fwgen.yaml":
-			data = bytes.Replace(data, []byte("version: 1.0.0"), []byte("version: 1.1.0"), 1)
+			data = bytes.Replace(data, []byte("version: "+cur), []byte("version: "+next), 1)
 		case rel == "files/README.md":
-			data = append(bytes.Clone(data), []byte("\n## Changelog\n\nTemplate 1.1.0.\n")...)
+			data = append(bytes.Clone(data), []byte("\n## Changelog\n\nTemplate "+next+".\n")...)
 		case strings.HasSuffix(rel, "config.py"):
 			data = bytes.Replace(data, []byte(`REMEMBER_COOKIE_SAMESITE = "Lax"`), []byte(`REMEMBER_COOKIE_SAMESITE = "Strict"`), 1)
 		}
@@ -69,7 +90,7 @@ func frozen(t *testing.T, archive bool) fstest.MapFS {
 		t.Fatal(err)
 	}
 	if archive {
-		out["releases/flask-1.0.0.tar.gz"] = &fstest.MapFile{Data: buf.Bytes(), Mode: 0o644}
+		out["releases/flask-"+cur+".tar.gz"] = &fstest.MapFile{Data: buf.Bytes(), Mode: 0o644}
 	}
 	return out
 }
@@ -131,7 +152,7 @@ func TestBuiltinOldVersionRebuiltFromArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.TwoWay || res.From.Version != "1.0.0" || res.To.Version != "1.1.0" {
+	if res.TwoWay || res.From.Version != current(t) || res.To.Version != next {
 		t.Fatalf("from %v to %v, two-way %v", res.From, res.To, res.TwoWay)
 	}
 	got := actions(res)
@@ -157,11 +178,11 @@ func TestBuiltinOldVersionRebuiltFromArchive(t *testing.T) {
 		t.Error("the user's route was lost")
 	}
 	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-	if !strings.Contains(string(readme), "Template 1.1.0.") {
+	if !strings.Contains(string(readme), "Template "+next+".") {
 		t.Error("README.md did not get the template's change")
 	}
 	rec, _ := os.ReadFile(filepath.Join(dir, ".fwgen.yaml"))
-	if !strings.Contains(string(rec), "_template_version: 1.1.0\n") {
+	if !strings.Contains(string(rec), "_template_version: "+next+"\n") {
 		t.Errorf("record not updated:\n%s", rec)
 	}
 	// A second update finds nothing to do.
@@ -184,7 +205,7 @@ func TestBuiltinWithoutArchiveIsTwoWay(t *testing.T) {
 	dir := project(t)
 	o := Options{Project: dir, Loader: source.Loader{Builtins: frozen(t, false)}, Version: "test", AllowDirty: true}
 	chk, err := Check(context.Background(), o)
-	if err != nil || chk.UpToDate || chk.Newest.Version != "1.1.0" {
+	if err != nil || chk.UpToDate || chk.Newest.Version != next {
 		t.Fatalf("check: %+v %v", chk, err)
 	}
 	res, err := Prepare(context.Background(), o)
