@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"maps"
 	"path"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"text/template"
 
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/lazy"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/names"
 	"github.com/fwgen/fwgen/internal/suggest"
@@ -379,11 +379,11 @@ func (e *Engine) renderFile(src, dst string, d fs.DirEntry, data map[string]any)
 }
 
 var (
-	tmplErrRe   = regexp.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::(\d+))?: (.*)$`)
-	execRe      = regexp.MustCompile(`(?s)^executing "` + slot + `" at <(.*?)>: (.*)$`)
-	noKeyRe     = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
-	noFuncRe    = regexp.MustCompile(`^function "(.*)" not defined$`)
-	wrongTypeRe = regexp.MustCompile(`^can't evaluate field (\w+) in type (.*)$`)
+	tmplErrRe   = lazy.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::(\d+))?: (.*)$`)
+	execRe      = lazy.MustCompile(`(?s)^executing "` + slot + `" at <(.*?)>: (.*)$`)
+	noKeyRe     = lazy.MustCompile(`^map has no entry for key "(.*)"$`)
+	noFuncRe    = lazy.MustCompile(`^function "(.*)" not defined$`)
+	wrongTypeRe = lazy.MustCompile(`^can't evaluate field (\w+) in type (.*)$`)
 )
 
 // templateError reshapes text/template's messages into file:line:col:
