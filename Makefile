@@ -6,9 +6,11 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 
 .PHONY: build test golden lint fuzz bench e2e clean release-template
 
-## build: the fwgen binary in build/
+## build: the fwgen binary in build/, statically linked: no dynamic loader
+## to run at start-up (something in the dependencies imports net, which
+## links the C library otherwise)
 build:
-	$(GO) build -o $(BUILD)/fwgen ./cmd/fwgen
+	CGO_ENABLED=0 $(GO) build -o $(BUILD)/fwgen ./cmd/fwgen
 
 ## test: formatting, vet, and every unit, script, golden and pty test
 test: lint
