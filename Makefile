@@ -36,7 +36,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRenderPath$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/render
 	$(GO) test -run '^$$' -fuzz '^FuzzManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/manifest
 
-## bench: Go benchmarks, then whole-process time and memory
+## bench: Go benchmarks, then whole processes side by side with a Go
+## hello-world, cp -r and a plain write loop (on /dev/shm when there is one)
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./cmd/fwgen
 	$(GO) run ./internal/benchproc -fwgen $(BUILD)/fwgen
