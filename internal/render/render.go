@@ -293,7 +293,6 @@ func (e *Engine) run(f func() error) error {
 
 func (e *Engine) files(data map[string]any) ([]File, error) {
 	var out []File
-	seen := map[string]string{}
 	layout := newLayout()
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -322,12 +321,11 @@ func (e *Engine) files(data map[string]any) ([]File, error) {
 		if err != nil || dst == "" {
 			return err
 		}
-		if prev, dup := seen[dst]; dup {
+		if prev, dup := layout.placed(dst); dup {
 			return fail.Invalid(&manifest.Error{File: e.loc(src),
 				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
 		}
-		seen[dst] = src
-		if err := layout.add(dst); err != nil {
+		if err := layout.add(dst, src); err != nil {
 			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
 		}
 		f, err := e.renderFile(src, dst, d, data)
@@ -425,21 +423,35 @@ func checkPath(p string) error {
 // layout finds paths that collide on some file system: the same but for
 // case or Unicode normalisation, or a file where another path needs a
 // folder.
+// It also finds two sources rendering to the same path: one map for both
+// keeps memory down with many files.
 type layout struct {
-	files, dirs map[string]string // folded → as rendered
+	files map[string]placed // folded → as rendered
+	dirs  map[string]string
 }
+
+// placed is a rendered path and the template file it came from.
+type placed struct{ path, src string }
 
 func newLayout() *layout {
-	return &layout{files: map[string]string{}, dirs: map[string]string{}}
+	return &layout{files: map[string]placed{}, dirs: map[string]string{}}
 }
 
-func (l *layout) add(p string) error {
-	segs := strings.Split(p, "/")
-	for i := 1; i < len(segs); i++ {
-		dir := strings.Join(segs[:i], "/")
+// placed reports the source already rendered to exactly p.
+func (l *layout) placed(p string) (src string, ok bool) {
+	f, ok := l.files[names.Fold(p)]
+	return f.src, ok && f.path == p
+}
+
+func (l *layout) add(p, src string) error {
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		dir := p[:i]
 		key := names.Fold(dir)
 		if f, ok := l.files[key]; ok {
-			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f))
+			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f.path))
 		}
 		if prev, ok := l.dirs[key]; ok && prev != dir {
 			return fmt.Errorf("renders into folder %q, which differs from %q only by case or Unicode normalisation", names.Shorten(dir), names.Shorten(prev))
@@ -448,12 +460,12 @@ func (l *layout) add(p string) error {
 	}
 	key := names.Fold(p)
 	if prev, ok := l.files[key]; ok {
-		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev))
+		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev.path))
 	}
 	if _, ok := l.dirs[key]; ok {
 		return fmt.Errorf("renders to %q, which another path needs as a folder", names.Shorten(p))
 	}
-	l.files[key] = p
+	l.files[key] = placed{path: p, src: src}
 	return nil
 }
 
