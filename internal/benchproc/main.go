@@ -31,6 +31,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == childMode {
+		os.Exit(child(os.Args[2:]))
+	}
 	bin := flag.String("fwgen", "build/fwgen", "the fwgen binary to measure")
 	runs := flag.Int("runs", 11, "runs per case (the median is reported); at most 5 for 10,000 files or more")
 	startRuns := flag.Int("start-runs", 200, "runs of each start-up measurement")
@@ -204,20 +207,49 @@ func (b *bench) newCase(name string, args []string, files int) error {
 	return nil
 }
 
-func measure(bin string, args []string, dir string) (sample, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
+// childMode makes benchproc run one command and print its wall time and
+// max RSS. Linux counts the memory of the process a command was started
+// from in the command's max RSS, and benchproc holds whole trees in memory,
+// so each command is started from a fresh, small copy of benchproc instead.
+const childMode = "-run-child"
+
+func child(argv []string) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
-	out, err := cmd.CombinedOutput()
+	err := cmd.Run()
 	wall := time.Since(start)
 	if err != nil {
-		return sample{}, fmt.Errorf("%s %s: %v: %s", filepath.Base(bin), strings.Join(args, " "), err, out)
+		fmt.Fprintf(os.Stderr, "%v: %s", err, out.String())
+		return 1
 	}
 	var rss int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss
 	}
-	return sample{wall: wall, maxRSS: rss}, nil
+	fmt.Printf("%d %d\n", wall.Nanoseconds(), rss)
+	return 0
+}
+
+func measure(bin string, args []string, dir string) (sample, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return sample{}, err
+	}
+	cmd := exec.Command(self, append([]string{childMode, bin}, args...)...)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return sample{}, fmt.Errorf("%s %s: %v: %s", filepath.Base(bin), strings.Join(args, " "), err, stderr.String())
+	}
+	var ns, rss int64
+	if _, err := fmt.Sscan(string(out), &ns, &rss); err != nil {
+		return sample{}, fmt.Errorf("reading %q: %w", out, err)
+	}
+	return sample{wall: time.Duration(ns), maxRSS: rss}, nil
 }
 
 // summarize is the median wall time and the largest max RSS.
