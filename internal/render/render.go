@@ -293,7 +293,7 @@ func (e *Engine) run(f func() error) error {
 
 func (e *Engine) files(data map[string]any) ([]File, error) {
 	var out []File
-	layout := newLayout()
+	layout := newLayout(&out)
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading template: %w", err)
@@ -325,7 +325,7 @@ func (e *Engine) files(data map[string]any) ([]File, error) {
 			return fail.Invalid(&manifest.Error{File: e.loc(src),
 				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
 		}
-		if err := layout.add(dst, src); err != nil {
+		if err := layout.add(dst); err != nil {
 			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
 		}
 		f, err := e.renderFile(src, dst, d, data)
@@ -423,35 +423,40 @@ func checkPath(p string) error {
 // layout finds paths that collide on some file system: the same but for
 // case or Unicode normalisation, or a file where another path needs a
 // folder.
-// It also finds two sources rendering to the same path: one map for both
-// keeps memory down with many files.
+// It also finds two sources rendering to the same path: one map for both,
+// holding only the index of each file in out, keeps memory down with many
+// files.
 type layout struct {
-	files map[string]placed // folded → as rendered
+	files map[string]int32 // folded → index in out
 	dirs  map[string]string
+	out   *[]File
 }
 
-// placed is a rendered path and the template file it came from.
-type placed struct{ path, src string }
-
-func newLayout() *layout {
-	return &layout{files: map[string]placed{}, dirs: map[string]string{}}
+func newLayout(out *[]File) *layout {
+	return &layout{files: map[string]int32{}, dirs: map[string]string{}, out: out}
 }
+
+func (l *layout) file(i int32) *File { return &(*l.out)[i] }
 
 // placed reports the source already rendered to exactly p.
 func (l *layout) placed(p string) (src string, ok bool) {
-	f, ok := l.files[names.Fold(p)]
-	return f.src, ok && f.path == p
+	i, ok := l.files[names.Fold(p)]
+	if !ok || l.file(i).Path != p {
+		return "", false
+	}
+	return l.file(i).Src, true
 }
 
-func (l *layout) add(p, src string) error {
+// add records p, about to be appended to out.
+func (l *layout) add(p string) error {
 	for i := 0; i < len(p); i++ {
 		if p[i] != '/' {
 			continue
 		}
 		dir := p[:i]
 		key := names.Fold(dir)
-		if f, ok := l.files[key]; ok {
-			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f.path))
+		if i, ok := l.files[key]; ok {
+			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(l.file(i).Path))
 		}
 		if prev, ok := l.dirs[key]; ok && prev != dir {
 			return fmt.Errorf("renders into folder %q, which differs from %q only by case or Unicode normalisation", names.Shorten(dir), names.Shorten(prev))
@@ -459,13 +464,13 @@ func (l *layout) add(p, src string) error {
 		l.dirs[key] = dir
 	}
 	key := names.Fold(p)
-	if prev, ok := l.files[key]; ok {
-		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev.path))
+	if i, ok := l.files[key]; ok {
+		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(l.file(i).Path))
 	}
 	if _, ok := l.dirs[key]; ok {
 		return fmt.Errorf("renders to %q, which another path needs as a folder", names.Shorten(p))
 	}
-	l.files[key] = placed{path: p, src: src}
+	l.files[key] = int32(len(*l.out))
 	return nil
 }
 
