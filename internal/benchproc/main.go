@@ -382,7 +382,7 @@ func cookiecutterTemplate(dir string, tree []loopFile) error {
 	var raw []string
 	for _, f := range tree {
 		if hasJinja(f.data) {
-			raw = append(raw, `"{{cookiecutter.project_slug}}/`+f.path+`"`)
+			raw = append(raw, `"`+f.path+`"`)
 		}
 	}
 	cfg := `{"project_slug": "p", "_copy_without_render": [` + strings.Join(raw, ", ") + `]}`
