@@ -6,9 +6,11 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 
 .PHONY: build test golden lint fuzz bench e2e clean release-template
 
-## build: the fwgen binary in build/
+## build: the fwgen binary in build/, statically linked: no dynamic loader
+## to run at start-up (something in the dependencies imports net, which
+## links the C library otherwise)
 build:
-	$(GO) build -o $(BUILD)/fwgen ./cmd/fwgen
+	CGO_ENABLED=0 $(GO) build -o $(BUILD)/fwgen ./cmd/fwgen
 
 ## test: formatting, vet, and every unit, script, golden and pty test
 test: lint
@@ -34,7 +36,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRenderPath$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/render
 	$(GO) test -run '^$$' -fuzz '^FuzzManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/manifest
 
-## bench: Go benchmarks, then whole-process time and memory
+## bench: Go benchmarks, then whole processes side by side with a Go
+## hello-world, cp -r and a plain write loop (on /dev/shm when there is one)
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./cmd/fwgen
 	$(GO) run ./internal/benchproc -fwgen $(BUILD)/fwgen

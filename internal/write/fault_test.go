@@ -123,6 +123,31 @@ func (x *faultFS) Sub(name string) (FS, error) {
 	return &faultFS{FS: s, f: x.f}, nil
 }
 
+func (x *faultFS) OpenDir(name string) (Dir, error) {
+	if err := x.f.hit("opendir", name); err != nil {
+		return nil, err
+	}
+	d, err := x.FS.OpenDir(name)
+	if err != nil {
+		return nil, err
+	}
+	return &faultDir{Dir: d, name: name, f: x.f}, nil
+}
+
+// faultDir fails its writes as faults says, counted with the FS's writes.
+type faultDir struct {
+	Dir
+	name string
+	f    *faults
+}
+
+func (x *faultDir) WriteFile(base string, data []byte, perm fs.FileMode) error {
+	if err := x.f.hit("write", x.name+"/"+base); err != nil {
+		return err
+	}
+	return x.Dir.WriteFile(base, data, perm)
+}
+
 func (f *faults) open(dir string) (FS, error) {
 	if err := f.hit("open", dir); err != nil {
 		return nil, err

@@ -33,12 +33,23 @@ type FS interface {
 	RemoveAll(name string) error
 	// Sub opens the folder name as a new confined FS.
 	Sub(name string) (FS, error)
+	// OpenDir opens the folder name for creating files in it, so that
+	// writing many files into one folder resolves its path once.
+	OpenDir(name string) (Dir, error)
 	// Lock creates name if needed and takes an exclusive lock on it that
 	// the operating system drops when the process dies; errLocked when
 	// another process holds it.
 	Lock(name string) (io.Closer, error)
 	// SameFile reports whether this FS's folder is the one info describes.
 	SameFile(info fs.FileInfo) bool
+	Close() error
+}
+
+// Dir is a folder opened for creating files in it.
+type Dir interface {
+	// WriteFile creates the file base, a single name that must not exist,
+	// with data.
+	WriteFile(base string, data []byte, perm fs.FileMode) error
 	Close() error
 }
 

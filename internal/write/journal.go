@@ -8,10 +8,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fwgen/fwgen/internal/lazy"
 )
 
 // Every folder fwgen works in is named ".fwgen-" and eight random letters or
@@ -19,7 +20,7 @@ import (
 // unmistakable, so a later run can find what a killed one left.
 const workPrefix = ".fwgen-"
 
-var workRe = regexp.MustCompile(`^\.fwgen-[a-z2-7]{8}$`)
+var workRe = lazy.MustCompile(`^\.fwgen-[a-z2-7]{8}$`)
 
 // Inside a work folder: the lock a running fwgen holds, the staged files,
 // the originals set aside, the journal, and the mark of a finished swap.

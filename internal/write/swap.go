@@ -135,7 +135,10 @@ func makeWork(dir FS) (string, io.Closer, error) {
 	return w, lock, nil
 }
 
-// stage writes files into the folder into, opened as its own root.
+// stage writes files into the folder into, opened as its own root. Each
+// folder is made once and opened once, and its files are written through
+// that one handle, folder by folder in the order the folders first appear
+// in files (sorted by path), so a failure always names the same file.
 func stage(ctx context.Context, dir FS, into string, files []render.File) error {
 	if err := dir.Mkdir(into, 0o755); err != nil {
 		return fmt.Errorf("staging: %w", err)
@@ -146,24 +149,66 @@ func stage(ctx context.Context, dir FS, into string, files []render.File) error 
 	}
 	defer s.Close()
 	made := map[string]bool{".": true}
-	for _, f := range files {
+	for _, g := range byFolder(files) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for _, d := range parents(f.Path) {
+		first := files[g.files[0]].Path
+		for _, d := range append(parents(first), g.dir) {
 			if made[d] {
 				continue
 			}
 			if err := s.Mkdir(d, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-				return fmt.Errorf("staging %s: %w", short(f.Path), err)
+				return fmt.Errorf("staging %s: %w", short(first), err)
 			}
 			made[d] = true
 		}
-		if err := s.WriteFile(f.Path, f.Data, f.Mode.Perm()); err != nil {
+		if err := stageFolder(ctx, s, g, files); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func stageFolder(ctx context.Context, s FS, g folder, files []render.File) error {
+	d, err := s.OpenDir(g.dir)
+	if err != nil {
+		return fmt.Errorf("staging %s: %w", short(files[g.files[0]].Path), err)
+	}
+	defer d.Close()
+	for _, i := range g.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f := files[i]
+		if err := d.WriteFile(path.Base(f.Path), f.Data, f.Mode.Perm()); err != nil {
 			return fmt.Errorf("staging %s: %w", short(f.Path), err)
 		}
 	}
 	return nil
+}
+
+// folder is one folder's files, as indexes into the list.
+type folder struct {
+	dir   string
+	files []int
+}
+
+// byFolder groups files by folder, folders in the order they first appear.
+func byFolder(files []render.File) []folder {
+	var out []folder
+	at := map[string]int{}
+	for i, f := range files {
+		d := path.Dir(f.Path)
+		k, ok := at[d]
+		if !ok {
+			k = len(out)
+			at[d] = k
+			out = append(out, folder{dir: d})
+		}
+		out[k].files = append(out[k].files, i)
+	}
+	return out
 }
 
 // parents lists the folders above a slash-separated path, outermost first.
