@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth import bp as auth_bp
-from .config import configure
+from .config import configure, environment, instance_path
 from .extensions import csrf, db, login_manager, migrate
 from .main import bp as main_bp
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config_name: str | None = None) -> Flask:
@@ -18,13 +22,19 @@ def create_app(config_name: str | None = None) -> Flask:
     import time, so tests and tools can build differently configured apps in
     one process.
     """
-    app = Flask(__name__)
-    configure(app, config_name)
+    env = environment()
+    # The instance folder holds data (the SQLite file, the development key),
+    # so it follows the working directory: Flask's default would put it under
+    # sys.prefix once the package is installed from a wheel.
+    app = Flask(__name__, instance_path=instance_path(env))
+    configure(app, config_name, env)
 
     db.init_app(app)
-    # Flask-Migrate renders batch operations by default, which SQLite needs
-    # for any ALTER beyond adding a column.
-    migrate.init_app(app, db)
+    # The revisions ship inside the package, so `flask db upgrade` works from
+    # an installed wheel as well as from the checkout. Flask-Migrate renders
+    # batch operations by default, which SQLite needs for any ALTER beyond
+    # adding a column.
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     login_manager.init_app(app)
     csrf.init_app(app)
 
@@ -37,7 +47,9 @@ def create_app(config_name: str | None = None) -> Flask:
     if hops:
         # Trust exactly as many X-Forwarded-* hops as there are proxies in
         # front of the app; trusting more would let clients spoof their address.
-        app.wsgi_app = ProxyFix(
+        # Flask documents this wrapping; type checkers object to assigning to
+        # a method, which wsgi_app is declared as.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops
         )
 

@@ -10,10 +10,13 @@ from sqlalchemy import DateTime, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db, login_manager
+from .extensions import Base, db, login_manager
 
 
-class User(UserMixin, db.Model):
+# Mapped on Base, the class given to SQLAlchemy(model_class=...): it shares
+# db.Model's metadata and registry, and type checkers can see it, which they
+# cannot do through the db.Model attribute.
+class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

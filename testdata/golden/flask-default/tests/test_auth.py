@@ -22,7 +22,7 @@ def register(client: FlaskClient, email: str, password: str = PASSWORD, confirm=
 
 def user_count(app: Flask) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(User))
+        return db.session.execute(select(func.count()).select_from(User)).scalar_one()
 
 
 def test_register_page_has_labelled_fields(client: FlaskClient) -> None:
@@ -40,7 +40,7 @@ def test_register_stores_a_scrypt_hash_and_a_lower_case_email(
     assert response.headers["Location"] == "/auth/login"
 
     with app.app_context():
-        user = db.session.scalar(select(User))
+        user = db.session.execute(select(User)).scalar_one()
         assert user.email == "grace@example.com"
         assert user.password_hash.startswith("scrypt:")
         assert PASSWORD not in user.password_hash

@@ -37,7 +37,9 @@ def register() -> str | Response:
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegistrationForm()
-    if form.validate_on_submit():
+    # validate_on_submit() guarantees the required fields; the data checks
+    # tell the type checker so.
+    if form.validate_on_submit() and form.email.data and form.password.data:
         user = User(email=form.email.data)
         user.set_password(form.password.data)
         db.session.add(user)
@@ -46,7 +48,7 @@ def register() -> str | Response:
         except IntegrityError:
             # Lost a race with a concurrent registration of the same address.
             db.session.rollback()
-            form.email.errors.append(DUPLICATE_EMAIL)
+            form.email.errors = [*form.email.errors, DUPLICATE_EMAIL]
         else:
             flash("Your account has been created. Please log in.", "success")
             return redirect(url_for("auth.login"))
@@ -59,7 +61,7 @@ def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(next_url or url_for("main.dashboard"))
     form = LoginForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.email.data and form.password.data:
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)

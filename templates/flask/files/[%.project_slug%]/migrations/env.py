@@ -6,9 +6,12 @@ always target the same database as the running configuration (``APP_ENV``,
 """
 
 import logging
+from collections.abc import Iterable
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 
 config = context.config
@@ -33,12 +36,16 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def skip_empty_autogenerate(ctx, revision, directives) -> None:
+def skip_empty_autogenerate(
+    ctx: MigrationContext,
+    revision: str | Iterable[str | None] | Iterable[str],
+    directives: list[MigrationScript],
+) -> None:
     # Without this, "flask db migrate" writes an empty revision when the
     # models and the database already agree.
     if getattr(config.cmd_opts, "autogenerate", False):
-        script = directives[0]
-        if script.upgrade_ops.is_empty():
+        upgrade_ops = directives[0].upgrade_ops
+        if upgrade_ops is not None and upgrade_ops.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")
 
