@@ -1,5 +1,7 @@
-from rest_framework import viewsets
+from django.db.models import QuerySet
+from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,28 +12,29 @@ from api.serializers import HealthSerializer, NoteSerializer
 class HealthView(APIView):
     """Public health check: no login, no session, no throttling."""
 
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = []
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
     serializer_class = HealthSerializer
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         return Response(HealthSerializer({"status": "ok"}).data)
 
 
-class NoteViewSet(viewsets.ModelViewSet):
+class NoteViewSet(viewsets.ModelViewSet[Note]):
     """Your notes: list and create them here, and read, change or delete one
     at its own URL. Other users' notes are never shown (they answer 404)."""
 
     queryset = Note.objects.select_related("owner")
     serializer_class = NoteSerializer
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Note]:
+        queryset = super().get_queryset()
         user = self.request.user
         if not user.is_authenticated:
             # Schema generation and the browsable API may ask anonymously.
-            return self.queryset.none()
-        return self.queryset.filter(owner=user)
+            return queryset.none()
+        return queryset.filter(owner=user)
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: serializers.BaseSerializer[Note]) -> None:
         serializer.save(owner=self.request.user)

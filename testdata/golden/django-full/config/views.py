@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -10,7 +10,7 @@ class HomeView(TemplateView):
 
 @never_cache
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness probe for load balancers; it touches neither the database nor
     the session, so it stays cheap and works before anyone logs in."""
     return JsonResponse({"status": "ok"})

@@ -1,19 +1,33 @@
 """Settings shared by every environment.
 
 Anything that differs between machines is read from the environment with
-django-environ. A ``.env`` file beside manage.py (or the file named by
-DJANGO_ENV_FILE) is loaded first if it exists; variables already set in the
+django-environ. A ``.env`` file in the working directory (or the file named
+by DJANGO_ENV_FILE) is loaded first if it exists; variables already set in the
 real environment win over it.
 """
 
 import os
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Lets Django's generic classes be subscripted at run time (ModelAdmin[Note],
+# CreateView[User, SignupForm]) as the type annotations write them.
+django_stubs_ext.monkeypatch()
 
-env = environ.Env()
+# Code and the files that ship with it (templates, static) are found beside
+# this package, in the checkout and in an installed wheel alike.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# Data (the SQLite file, .env, collected static files) belongs to the place the
+# project runs from: the working directory, or DJANGO_BASE_DIR. Never the
+# package's folder, which is site-packages once the project is installed.
+BASE_DIR = Path(os.environ.get("DJANGO_BASE_DIR") or Path.cwd()).resolve()
+
+# django-environ publishes no types; pyright would infer wrong ones from its
+# source (every default typed as the "no value" marker), so env is Any.
+env: Any = environ.Env()
 ENV_FILE = Path(os.environ.get("DJANGO_ENV_FILE", BASE_DIR / ".env"))
 if ENV_FILE.is_file():
     env.read_env(ENV_FILE)
@@ -62,7 +76,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # Project templates come first, so they override the ones that apps
         # (including the admin's registration/ pages) ship.
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -106,7 +120,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
