@@ -1,4 +1,5 @@
 from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -38,3 +39,7 @@ class NoteViewSet(viewsets.ModelViewSet[Note]):
 
     def perform_create(self, serializer: serializers.BaseSerializer[Note]) -> None:
         serializer.save(owner=self.request.user)
+
+
+def not_found(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"detail": "Not found."}, status=404)

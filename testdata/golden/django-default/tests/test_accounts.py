@@ -88,3 +88,10 @@ def test_admin_refuses_non_staff(client, user):
 
 def test_admin_opens_for_superuser(admin_client):
     assert admin_client.get("/admin/").status_code == 200
+
+
+def test_signup_sends_a_logged_in_user_home(client, user):
+    client.force_login(user)
+    response = client.get("/accounts/signup/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"

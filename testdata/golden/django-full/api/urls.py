@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -6,7 +6,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from api.views import HealthView, NoteViewSet
+from api.views import HealthView, NoteViewSet, not_found
 
 app_name = "api"
 
@@ -27,4 +27,8 @@ urlpatterns = [
         name="redoc",
     ),
     path("", include(router.urls)),
+    # Anything else under /api/ answers like the API does, in JSON, rather
+    # than with the site's HTML error page. Paths without the final slash
+    # still get CommonMiddleware's redirect first.
+    re_path(r"^.*/$", not_found),
 ]

@@ -29,3 +29,37 @@ def test_schema_generates_without_warnings(tmp_path):
         "--file",
         str(tmp_path / "schema.yaml"),
     )
+
+
+@pytest.fixture
+def schema(api_client):
+    response = api_client.get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    )
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/api/health/", "get", {"200"}),
+        ("/api/notes/", "get", {"200", "403", "404", "429"}),
+        ("/api/notes/", "post", {"201", "400", "403", "429"}),
+        ("/api/notes/{id}/", "get", {"200", "403", "404", "429"}),
+        ("/api/notes/{id}/", "put", {"200", "400", "403", "404", "429"}),
+        ("/api/notes/{id}/", "patch", {"200", "400", "403", "404", "429"}),
+        ("/api/notes/{id}/", "delete", {"204", "403", "404", "429"}),
+    ],
+)
+def test_schema_documents_each_operations_errors(schema, path, method, codes):
+    assert set(schema["paths"][path][method]["responses"]) == codes
+
+
+def test_schema_states_the_input_constraints(schema):
+    note = schema["components"]["schemas"]["NoteRequest"]
+    assert note["required"] == ["title"]
+    assert note["properties"]["title"]["minLength"] == 1
+    assert note["properties"]["title"]["maxLength"] == 200
+    # JSON is the contract; the form parsers serve the browsable API only.
+    body = schema["paths"]["/api/notes/"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json"}

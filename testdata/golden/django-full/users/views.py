@@ -20,7 +20,7 @@ class SignupView(CreateView[User, SignupForm]):
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         if request.user.is_authenticated:
-            return redirect(self.get_success_url())
+            return redirect("home")
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: SignupForm) -> HttpResponse:

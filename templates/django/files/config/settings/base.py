@@ -167,7 +167,8 @@ REST_FRAMEWORK = {
         "user": "600/minute",
     },
 [%- if .api_docs %]
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with the error responses of each operation.
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 [%- end %]
 }
 [%- if .api_docs %]
@@ -178,5 +179,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     # The schema is served at its own URL; leave it out of itself.
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request and response components, so that the request side
+    # states what the API enforces on input (e.g. a title is not empty).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The API's contract is JSON. The form parsers stay on for the
+    # browsable API's HTML forms, but are not offered to clients.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
 }
 [%- end %]
