@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from [% .project_slug %].auth.forms import RegistrationForm
 from [% .project_slug %].auth.routes import safe_next_url
 from [% .project_slug %].extensions import db
-from [% .project_slug %].models import User
+from [% .project_slug %].models import User, load_user
 
 from .helpers import PASSWORD, login
 
@@ -46,6 +46,15 @@ def test_register_stores_a_scrypt_hash_and_a_lower_case_email(
         assert PASSWORD not in user.password_hash
         assert user.check_password(PASSWORD)
         assert not user.check_password("wrong password")
+
+
+def test_sign_up_works_while_another_account_exists(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    response = register(client, "grace@example.com")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/auth/login"
+    assert user_count(app) == 2
 
 
 def test_duplicate_email_is_refused_whatever_its_case(
@@ -179,3 +188,13 @@ def test_duplicate_email_race_is_reported_on_the_form(
     assert response.status_code == 200
     assert "already exists" in response.get_data(as_text=True)
     assert user_count(app) == 1
+
+
+def test_user_loader_ignores_malformed_ids(app: Flask, user: User) -> None:
+    with app.app_context():
+        assert load_user("not-a-number") is None
+        assert load_user(str(user.id + 1)) is None
+        loaded = load_user(str(user.id))
+        assert loaded is not None
+        assert loaded.email == user.email
+        assert repr(loaded) == f"<User {user.id} {user.email}>"

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import importlib
 import stat
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp import create_app
@@ -17,15 +18,19 @@ from myapp.config import (
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in (
         "APP_ENV",
         "SECRET_KEY",
         "DATABASE_URL",
         "TEST_DATABASE_URL",
         "PROXY_FIX_HOPS",
+        "ENV_FILE",
+        "INSTANCE_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
+    # No .env of the checkout: each test writes the one it needs.
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -157,3 +162,143 @@ def test_development_key_is_used_without_secret_key(tmp_path: Path) -> None:
     app = Flask("probe", instance_path=str(tmp_path))
     configure(app, "development")
     assert app.config["SECRET_KEY"] == dev_secret_key(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "secure", "hops"),
+    [("development", False, 0), ("testing", False, 0), ("production", True, 1)],
+)
+def test_cookie_and_proxy_settings_per_environment(
+    production_env: None, name: str, secure: bool, hops: int
+) -> None:
+    config = create_app(name).config
+    assert config["SESSION_COOKIE_SECURE"] is secure
+    assert config.get("REMEMBER_COOKIE_SECURE", False) is secure
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert config["PROXY_FIX_HOPS"] == hops
+    assert config.get("PREFERRED_URL_SCHEME", "http") == ("https" if secure else "http")
+
+
+def probe(app: Flask) -> dict[str, str]:
+    """What the app believes about a request behind two proxies."""
+
+    @app.get("/_probe")
+    def _probe() -> dict[str, str]:
+        return {
+            "remote_addr": request.remote_addr or "",
+            "scheme": request.scheme,
+            "host": request.host,
+            "root": request.script_root,
+        }
+
+    headers = {
+        "X-Forwarded-For": "198.51.100.1, 203.0.113.2",
+        "X-Forwarded-Proto": "http, https",
+        "X-Forwarded-Host": "spoofed.example, app.example",
+        "X-Forwarded-Prefix": "/spoofed, /app",
+    }
+    # Plain http from 10.0.0.1, the nearest proxy.
+    response = app.test_client().get(
+        "/_probe",
+        base_url="http://localhost",
+        headers=headers,
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    body: dict[str, str] = response.get_json()
+    return body
+
+
+def test_one_proxy_hop_is_trusted_in_production(production_env: None) -> None:
+    seen = probe(create_app("production"))
+    # Only the last proxy's entries count; the client's own are ignored.
+    assert seen == {
+        "remote_addr": "203.0.113.2",
+        "scheme": "https",
+        "host": "app.example",
+        "root": "/app",
+    }
+
+
+def test_two_proxy_hops_when_configured(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("PROXY_FIX_HOPS", "2")
+    seen = probe(create_app("production"))
+    assert seen == {
+        "remote_addr": "198.51.100.1",
+        "scheme": "http",
+        "host": "spoofed.example",
+        "root": "/spoofed",
+    }
+
+
+def test_forwarded_headers_are_ignored_without_proxy(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("PROXY_FIX_HOPS", "0")
+    seen = probe(create_app("production"))
+    assert seen == {
+        "remote_addr": "10.0.0.1",
+        "scheme": "http",
+        "host": "localhost",
+        "root": "",
+    }
+
+
+def test_env_file_in_the_working_directory_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "APP_ENV=production\nSECRET_KEY=from-the-file\nDATABASE_URL=sqlite://\n"
+    )
+    app = create_app()
+    assert app.config["APP_ENV"] == "production"
+    assert app.config["SECRET_KEY"] == "from-the-file"
+
+
+def test_the_environment_wins_over_the_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("SECRET_KEY=from-the-file\nDATABASE_URL=sqlite://\n")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app("production").config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_env_file_can_be_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    named = tmp_path / "settings.env"
+    named.write_text("SECRET_KEY=from-the-named-file\nDATABASE_URL=sqlite://\n")
+    (tmp_path / ".env").write_text("SECRET_KEY=from-the-default-file\n")
+    monkeypatch.setenv("ENV_FILE", str(named))
+    assert create_app("production").config["SECRET_KEY"] == "from-the-named-file"
+
+
+def test_env_file_without_a_value_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SECRET_KEY\nDATABASE_URL=sqlite://\n")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_instance_folder_follows_the_working_directory(tmp_path: Path) -> None:
+    app = create_app("development")
+    assert Path(app.instance_path) == tmp_path.resolve() / "instance"
+    expected = f"sqlite:///{tmp_path.resolve() / 'instance' / SQLITE_FILE}"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
+    assert (tmp_path / "instance" / "dev-secret-key").is_file()
+
+
+def test_instance_folder_can_be_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "data"))
+    app = create_app("development")
+    assert Path(app.instance_path) == tmp_path.resolve() / "data"
+
+
+def test_wsgi_entry_builds_the_app_of_app_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "testing")
+    entry = importlib.reload(importlib.import_module("myapp.wsgi"))
+    assert entry.app.config["APP_ENV"] == "testing"
+    # wsgi.py in the checkout serves the same app as wsgi:app.
+    checkout = importlib.reload(importlib.import_module("wsgi"))
+    assert checkout.app is entry.app
