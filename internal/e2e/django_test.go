@@ -27,7 +27,11 @@ func (r *variantRun) djangoSteps() []step {
 		{name: "pytest", run: r.stepPytest},
 		{name: "ruff-check", run: r.stepRuffCheck},
 		{name: "ruff-format", run: r.stepRuffFormat},
+		{name: "mypy", run: r.stepMypy},
+		{name: "pyright", run: r.stepPyright},
+		{name: "djlint", run: r.stepDjlint},
 		{name: "bandit", run: r.stepBandit},
+		{name: "coverage", run: r.stepCoverage},
 		{name: "check-deploy", run: r.djangoCheckDeploy},
 		{name: "collectstatic", run: func() error {
 			out, err := r.manage(r.djangoProdEnv(), "collectstatic", "--noinput")
@@ -36,7 +40,10 @@ func (r *variantRun) djangoSteps() []step {
 		}},
 		{name: "gunicorn-prod", run: r.djangoProduction},
 		{name: "browser", run: r.djangoBrowser},
+		{name: "sdist-tests", run: r.stepSdist},
+		{name: "wheel-install", run: r.stepWheelInstall},
 	}
+	steps = append(steps, r.commonTailSteps()...)
 	if r.usesPostgres() {
 		steps = append(steps, step{name: "postgres", run: r.djangoPostgres})
 	}

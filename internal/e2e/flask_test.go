@@ -25,11 +25,18 @@ func (r *variantRun) flaskSteps() []step {
 		{name: "pytest", run: r.stepPytest},
 		{name: "ruff-check", run: r.stepRuffCheck},
 		{name: "ruff-format", run: r.stepRuffFormat},
+		{name: "mypy", run: r.stepMypy},
+		{name: "pyright", run: r.stepPyright},
+		{name: "djlint", run: r.stepDjlint},
 		{name: "bandit", run: r.stepBandit},
+		{name: "coverage", run: r.stepCoverage},
 		{name: "gunicorn-prod", run: r.flaskProduction},
 		{name: "browser", run: r.flaskBrowser},
 		{name: "wheel", run: r.flaskWheel},
+		{name: "sdist-tests", run: r.stepSdist},
+		{name: "wheel-install", run: r.stepWheelInstall},
 	}
+	steps = append(steps, r.commonTailSteps()...)
 	if r.usesPostgres() {
 		steps = append(steps, step{name: "postgres", run: r.flaskPostgres})
 	}

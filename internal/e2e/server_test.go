@@ -99,11 +99,17 @@ type server struct {
 // group, in the project directory. The server is stopped when the subtest
 // ends, whatever happens.
 func (r *variantRun) startServer(name string, env []string, port int, argv ...string) (*server, error) {
+	return r.startServerIn(r.proj, name, env, port, argv...)
+}
+
+// startServerIn is startServer with another working directory, e.g. one
+// outside the checkout for an installed wheel.
+func (r *variantRun) startServerIn(dir, name string, env []string, port int, argv ...string) (*server, error) {
 	// Cancelling the context kills the whole process group (setProcessGroup),
 	// gunicorn's workers included.
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir = r.proj
+	cmd.Dir = dir
 	cmd.Env = env
 	setProcessGroup(cmd)
 	s := &server{
@@ -116,7 +122,7 @@ func (r *variantRun) startServer(name string, env []string, port int, argv ...st
 	}
 	var w io.Writer = s.out
 	if f, err := os.Create(filepath.Join(r.logDir, fmt.Sprintf("server-%s.log", name))); err == nil {
-		fmt.Fprintf(f, "$ %s\n(dir %s)\n(env %s)\n", shellJoin(argv), r.proj, interestingEnv(env))
+		fmt.Fprintf(f, "$ %s\n(dir %s)\n(env %s)\n", shellJoin(argv), dir, interestingEnv(env))
 		w = io.MultiWriter(s.out, f)
 		r.t.Cleanup(func() { f.Close() })
 	}
