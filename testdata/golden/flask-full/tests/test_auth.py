@@ -57,6 +57,19 @@ def test_sign_up_works_while_another_account_exists(
     assert user_count(app) == 2
 
 
+def test_duplicate_email_is_reported_with_the_other_mistakes(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    # The form itself checks the address, so one submission shows every
+    # problem instead of the duplicate only after the rest is fixed.
+    response = register(client, "ADA@example.com", confirm="something else")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already exists" in page
+    assert "do not match" in page
+    assert user_count(app) == 1
+
+
 def test_duplicate_email_is_refused_whatever_its_case(
     app: Flask, client: FlaskClient, user: User
 ) -> None:
@@ -139,6 +152,10 @@ OFFSITE = [
     "\\\\evil.com",
     "/\t/evil.com",
     "/\n/evil.com",
+    # Other control characters: none belongs in a URL a browser is sent to.
+    "/\x00/evil.com",
+    "/dash\x1fboard",
+    "/dash\x7fboard",
     "https:evil.com",
     "javascript:alert(1)",
     "evil.com",
@@ -160,6 +177,9 @@ def test_safe_next_url_refuses_offsite_targets(target: str) -> None:
 
 def test_safe_next_url_keeps_local_paths() -> None:
     assert safe_next_url("/dashboard?x=1#top") == "/dashboard?x=1#top"
+    # Printable characters, the space included, are not control characters.
+    assert safe_next_url("/search?q=a b") == "/search?q=a b"
+    assert safe_next_url("/caf\u00e9~") == "/caf\u00e9~"
     assert safe_next_url(None) is None
 
 

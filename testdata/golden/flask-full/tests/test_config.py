@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import importlib
+import re
 import stat
 from pathlib import Path
 
 import pytest
 from flask import Flask, request
+from flask_migrate import check, upgrade
+from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp import create_app
@@ -15,6 +18,7 @@ from myapp.config import (
     dev_secret_key,
     normalize_database_url,
 )
+from myapp.extensions import db
 
 
 @pytest.fixture(autouse=True)
@@ -68,8 +72,11 @@ def test_explicit_name_wins_over_app_env(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_unknown_app_env_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "staging")
-    with pytest.raises(RuntimeError, match="staging"):
+    with pytest.raises(RuntimeError) as error:
         create_app()
+    assert str(error.value) == (
+        "Unknown APP_ENV 'staging'; use one of development, testing, production."
+    )
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -152,7 +159,7 @@ def test_normalize_database_url(url: str, expected: str) -> None:
 def test_development_key_is_kept_private_and_stable(tmp_path: Path) -> None:
     instance = tmp_path / "instance"
     first = dev_secret_key(instance)
-    assert len(first) >= 64
+    assert re.fullmatch("[0-9a-f]{64}", first)
     assert dev_secret_key(instance) == first
     mode = stat.S_IMODE((instance / "dev-secret-key").stat().st_mode)
     assert mode == 0o600
@@ -302,3 +309,45 @@ def test_wsgi_entry_builds_the_app_of_app_env(monkeypatch: pytest.MonkeyPatch) -
     # wsgi.py in the checkout serves the same app as wsgi:app.
     checkout = importlib.reload(importlib.import_module("wsgi"))
     assert checkout.app is entry.app
+
+
+def test_production_without_a_key_says_how_to_make_one(
+    production_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(RuntimeError) as error:
+        create_app("production")
+    assert str(error.value) == (
+        "SECRET_KEY is not set. The production configuration has no default: "
+        "export SECRET_KEY with a long random value, e.g. the output of "
+        'python -c "import secrets; print(secrets.token_hex(32))".'
+    )
+
+
+def test_missing_folders_of_the_instance_path_are_made(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    nested = tmp_path / "var" / "lib" / "app"
+    monkeypatch.setenv("INSTANCE_PATH", str(nested))
+    create_app("development")
+    assert (nested / SQLITE_FILE).parent.is_dir()
+    assert (nested / "dev-secret-key").is_file()
+
+
+def test_development_key_folder_is_made_with_its_parents(tmp_path: Path) -> None:
+    key = dev_secret_key(tmp_path / "a" / "b")
+    assert (tmp_path / "a" / "b" / "dev-secret-key").read_text().strip() == key
+
+
+def test_migrations_ship_with_the_package_and_match_the_models(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    app = create_app("testing")
+    with app.app_context():
+        upgrade()
+        # Raises when the models need a revision that does not exist.
+        check()
+        tables = set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+    assert {"alembic_version", "users"} <= tables

@@ -38,7 +38,7 @@ def test_healthz_reports_ok(client: FlaskClient) -> None:
 
 
 def test_healthz_reports_an_unreachable_database(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     missing = tmp_path / "no-such-dir" / "app.sqlite"
     monkeypatch.setenv("TEST_DATABASE_URL", f"sqlite:///{missing}")
@@ -46,6 +46,10 @@ def test_healthz_reports_an_unreachable_database(
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "unavailable"}
+    # Operators learn why from the log, with the traceback.
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == [
+        "Health check: database unavailable"
+    ]
 
 
 def test_unknown_page_is_a_plain_404(client: FlaskClient) -> None:
