@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 60s
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test golden lint fuzz bench e2e clean
+.PHONY: build test golden lint fuzz bench e2e mutation clean
 
 ## build: the fwgen binary in build/
 build:
@@ -40,6 +40,11 @@ bench: build
 ## e2e: generate every variant, install it from PyPI, and run what its README says
 e2e:
 	$(GO) test -tags e2e -count=1 -timeout 60m -v ./internal/e2e/
+
+## mutation: mutation-test the generated projects (slow; a measurement, not a gate)
+##           VARIANTS="flask-default" limits it, MUTATION_TIMEOUT bounds each run
+mutation:
+	internal/mutation/run.sh $(VARIANTS)
 
 clean:
 	rm -rf $(BUILD)
