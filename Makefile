@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 60s
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test golden lint fuzz bench e2e mutation clean
+.PHONY: build test golden lint fuzz bench e2e mutation clean release-template
 
 ## build: the fwgen binary in build/
 build:
@@ -25,12 +25,14 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./internal/e2e/
 
-## fuzz: each fuzz target for FUZZTIME (default 60s)
+## fuzz: each fuzz target for FUZZTIME (default 60s); inputs over 64 KiB are
+## skipped and one taking over 2s fails (answers files and manifests)
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzNames$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/names
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/answers
 	$(GO) test -run '^$$' -fuzz '^FuzzParseSets$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/answers
 	$(GO) test -run '^$$' -fuzz '^FuzzRenderPath$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/render
+	$(GO) test -run '^$$' -fuzz '^FuzzManifest$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./internal/manifest
 
 ## bench: Go benchmarks, then whole-process time and memory
 bench: build
@@ -45,6 +47,16 @@ e2e:
 ##           VARIANTS="flask-default" limits it, MUTATION_TIMEOUT bounds each run
 mutation:
 	internal/mutation/run.sh $(VARIANTS)
+
+## release-template: after raising T's version, archive the version last committed and pin the new one
+release-template:
+	@test -n "$(T)" || { echo "usage: make release-template T=flask|django"; exit 2; }
+	@old=$$(git show HEAD:templates/$(T)/fwgen.yaml | sed -n 's/^version: *//p'); \
+	new=$$(sed -n 's/^version: *//p' templates/$(T)/fwgen.yaml); \
+	if [ "$$old" = "$$new" ]; then echo "templates/$(T) is $$new both at HEAD and here: raise version: in templates/$(T)/fwgen.yaml first"; exit 2; fi; \
+	git archive --format=tar HEAD:templates/$(T) | gzip -n -9 > templates/releases/$(T)-$$old.tar.gz; \
+	echo "archived $(T) $$old as templates/releases/$(T)-$$old.tar.gz"
+	$(GO) test -count=1 ./templates -run TestVersionsPinned -update-versions
 
 clean:
 	rm -rf $(BUILD)

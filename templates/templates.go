@@ -5,7 +5,8 @@ package templates
 
 import "embed"
 
-// FS holds one folder per built-in template.
+// FS holds one folder per built-in template, and the archives of their
+// earlier releases under releases/.
 //
-//go:embed all:flask all:django
+//go:embed all:flask all:django releases
 var FS embed.FS

@@ -14,10 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/fwgen/fwgen/internal/cli"
-	"github.com/fwgen/fwgen/internal/secret"
+	"github.com/fwgen/fwgen/internal/generate"
+	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/templates"
 )
 
@@ -27,73 +26,92 @@ var update = flag.Bool("update", false, "rewrite testdata/golden from the curren
 // a release does not rewrite every golden file.
 const goldenVersion = "0.0.0-golden"
 
+// variant is one named answer set of a template that golden tests cover.
 type variant struct {
-	Name      string            `yaml:"name"`
-	Framework string            `yaml:"framework"`
-	Template  string            `yaml:"template"`
-	Project   string            `yaml:"project"`
-	Set       map[string]string `yaml:"set"`
+	manifest.Variant
+	// Template is the source given to --template (relative to the
+	// repository), or "" for a built-in one named by Framework.
+	Template  string
+	Framework string
 }
 
+// goldenTemplates are the templates whose variants have golden trees: the
+// built-ins, and the engine's own test template, which proves that Jinja
+// and Django syntax, verbatim files and conditional paths come out exactly.
+var goldenTemplates = []struct{ dir, builtin string }{
+	{"templates/flask", "flask"},
+	{"templates/django", "django"},
+	{"testdata/templates/mini", ""},
+}
+
+// loadVariants reads the variants each template declares in its manifest.
 func loadVariants(t testing.TB) []variant {
 	t.Helper()
-	raw, err := os.ReadFile("../../testdata/variants.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var vs []variant
-	if err := yaml.Unmarshal(raw, &vs); err != nil {
-		t.Fatal(err)
+	for _, gt := range goldenTemplates {
+		m, err := manifest.Load(os.DirFS(filepath.Join(repoRoot(t), gt.dir)), gt.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Variants) == 0 {
+			t.Fatalf("%s declares no variants", gt.dir)
+		}
+		for _, mv := range m.Variants {
+			v := variant{Variant: mv, Framework: gt.builtin}
+			if gt.builtin == "" {
+				v.Template = gt.dir
+			}
+			vs = append(vs, v)
+		}
 	}
-	// The engine's own test template proves that Jinja and Django syntax,
-	// verbatim files and conditional paths come out exactly.
-	vs = append(vs, variant{
-		Name: "mini", Template: "testdata/templates/mini", Project: "mini",
-		Set: map[string]string{"docker": "true", "extras": "redis,celery"},
-	})
 	return vs
 }
 
 func (v variant) args(output string) []string {
-	args := []string{"new", v.Project, "--no-input", "--output", output}
+	args := []string{"new", v.ProjectName(), "--no-input", "--output", output}
 	if v.Template != "" {
-		abs, _ := filepath.Abs(filepath.Join("../..", v.Template))
-		args = append(args, "--template", abs)
+		// Relative to the repository (the command's folder), so the record
+		// names the same source on every machine.
+		args = append(args, "--template", v.Template)
 	} else {
 		args = append(args, "--framework", v.Framework)
 	}
-	keys := make([]string, 0, len(v.Set))
-	for k := range v.Set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		args = append(args, "--set", k+"="+v.Set[k])
+	for _, kv := range v.Sets() {
+		args = append(args, "--set", kv)
 	}
 	return args
 }
 
-// generate runs fwgen in-process with a pinned random source.
-func generate(t testing.TB, v variant, output string) string {
+// generateVariant runs fwgen in-process with a pinned random source.
+func generateVariant(t testing.TB, v variant, output string) string {
 	t.Helper()
 	var stderr bytes.Buffer
 	d := &cli.Deps{
 		In: strings.NewReader(""), Out: io.Discard, Err: &stderr,
-		Dir:       output,
-		Rand:      secret.Pinned("golden:" + v.Name),
+		Dir:       repoRoot(t),
+		Rand:      generate.VariantRand(v.Name),
 		Now:       func() time.Time { return time.Unix(0, 0) },
 		Templates: templates.FS, Version: goldenVersion,
 	}
 	if code := cli.Run(context.Background(), v.args(output), d); code != 0 {
 		t.Fatalf("fwgen %s: exit %d: %s", strings.Join(v.args(output), " "), code, stderr.String())
 	}
-	return filepath.Join(output, v.Project)
+	return filepath.Join(output, v.ProjectName())
+}
+
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 func TestGolden(t *testing.T) {
 	for _, v := range loadVariants(t) {
 		t.Run(v.Name, func(t *testing.T) {
-			got := generate(t, v, t.TempDir())
+			got := generateVariant(t, v, t.TempDir())
 			want := filepath.Join("../../testdata/golden", v.Name)
 			if *update {
 				if err := os.RemoveAll(want); err != nil {
@@ -216,8 +234,8 @@ func lineDiff(want, got []byte) string {
 func TestGoldenDeterministic(t *testing.T) {
 	for _, v := range loadVariants(t) {
 		t.Run(v.Name, func(t *testing.T) {
-			a := readTree(t, generate(t, v, t.TempDir()))
-			b := readTree(t, generate(t, v, t.TempDir()))
+			a := readTree(t, generateVariant(t, v, t.TempDir()))
+			b := readTree(t, generateVariant(t, v, t.TempDir()))
 			if len(a) != len(b) {
 				t.Fatalf("%d files, then %d", len(a), len(b))
 			}

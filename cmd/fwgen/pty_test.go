@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,6 +82,31 @@ func TestTerminalPrompts(t *testing.T) {
 		})
 		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 			t.Errorf("cancel left %d entries behind, first %q", len(entries), entries[0].Name())
+		}
+	})
+
+	// SIGTERM (timeout, a closing terminal) at a prompt: survey holds the
+	// terminal raw and blocks reading it; fwgen still ends with 130 and
+	// gives the terminal back in its normal mode.
+	t.Run("SIGTERM at a prompt", func(t *testing.T) {
+		dir := t.TempDir()
+		term, cmd := startFwgen(t, bin, dir, "new", "app", "--framework", "flask")
+		term.Step("Project name", 2, "")
+		term.WaitFor("survey to hold the terminal raw", func([]byte) bool {
+			raw, err := term.Raw()
+			return err == nil && raw
+		})
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if code := exitCode(t, term, cmd); code != 130 {
+			t.Errorf("exit code %d, want 130", code)
+		}
+		if raw, err := term.Raw(); err != nil || raw {
+			t.Errorf("terminal left raw (%v)", err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("left %d entries behind", len(entries))
 		}
 	})
 

@@ -1,11 +1,15 @@
 package answers
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/fwgen/fwgen/internal/fail"
@@ -67,15 +71,19 @@ func TestParseEmpty(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	tests := map[string]string{
-		"db:\n  host: x\n":        `answer "db" is a mapping; answers are strings, numbers, booleans or lists`,
-		`{"db": {"host": "x"}}`:   `answer "db" is a mapping; answers are strings, numbers, booleans or lists`,
-		"x:\n  - a: 1\n":          `answer "x" holds a mapping; list answers hold strings`,
-		"- a\n- b\n":              "not a mapping of answer keys to values: unmarshal errors:\n  line 1: cannot unmarshal !!seq into map[string]interface {}",
-		"just text":               "not a mapping of answer keys to values: unmarshal errors:\n  line 1: cannot unmarshal !!str `just text` into map[string]interface {}",
-		"a: [b\n":                 "not a mapping of answer keys to values: line 1: did not find expected ',' or ']'",
-		"a: 1\na: 2\n":            "not a mapping of answer keys to values: unmarshal errors:\n  line 2: mapping key \"a\" already defined at line 1",
-		`{"a": 1, "a": 2}`:        "not a mapping of answer keys to values: unmarshal errors:\n  line 1: mapping key \"a\" already defined at line 1",
-		"? [x]\n: y\n":            "not a mapping of answer keys to values: unmarshal errors:\n  line 1: cannot unmarshal !!seq into string",
+		"db:\n  host: x\n":      `answer "db" is a mapping; answers are strings, numbers, booleans or lists`,
+		`{"db": {"host": "x"}}`: `answer "db" is a mapping; answers are strings, numbers, booleans or lists`,
+		"x:\n  - a: 1\n":        `answer "x" holds a mapping; list answers hold strings`,
+		"- a\n- b\n":            "not a mapping of answer keys to values",
+		"just text":             "not a mapping of answer keys to values",
+		"a: [b\n":               "not a mapping of answer keys to values: line 1: did not find expected ',' or ']'",
+		"a: 1\na: 2\n":          `line 2: key "a" is given twice`,
+		`{"a": 1, "a": 2}`:      `line 1: key "a" is given twice`,
+		"? [x]\n: y\n":          "line 1: keys must be plain names (no lists, mappings or merges)",
+		"a: 1\n---\nb: 2\n":     "holds more than one YAML document (a second one starts at line 2); give one mapping of answer keys to values",
+		"a: 1\n---\n":           "holds more than one YAML document (a second one starts at line 2); give one mapping of answer keys to values",
+		"b: &b [1,1,1,1,1,1,1,1,1,1]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n" +
+			"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n": "expands to more than 100000 values (aliases included)",
 		"\t- tab indented":        "not a mapping of answer keys to values: found character that cannot start any token",
 		"_meta: 1\nbad: {a: 1}\n": `answer "bad" is a mapping; answers are strings, numbers, booleans or lists`,
 	}
@@ -118,9 +126,68 @@ func TestLoad(t *testing.T) {
 		t.Errorf("bad file: %v (code %d)", err, fail.Code(err))
 	}
 
-	// A folder is a read error, not invalid input.
-	if _, err := Load(dir); err == nil || fail.Code(err) != fail.CodeFailure {
+	// A folder, a FIFO (which would block) and a file over the limit are
+	// invalid input, refused without reading.
+	if _, err := Load(dir); err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), "is a folder") {
 		t.Errorf("folder: %v (code %d)", err, fail.Code(err))
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(fifo); err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("fifo: %v (code %d)", err, fail.Code(err))
+	}
+	if _, err := Load("/dev/zero"); err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("/dev/zero: %v (code %d)", err, fail.Code(err))
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# x\n"), MaxFileSize/4+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(big); err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), "answers files are limited to 1048576") {
+		t.Errorf("big: %v (code %d)", err, fail.Code(err))
+	}
+}
+
+// TestReadLimit: standard input is held to the same limit, and an endless
+// stream ends in an error rather than in memory exhaustion.
+func TestReadLimit(t *testing.T) {
+	endless := io.MultiReader(strings.NewReader("a: "), zeros{})
+	_, err := Read("standard input", endless)
+	if err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), "exceed 1048576 bytes") {
+		t.Errorf("endless stdin: %v (code %d)", err, fail.Code(err))
+	}
+	f, err := Read("standard input", strings.NewReader("a: 1\n"))
+	if err != nil || f.Answers["a"] != 1 {
+		t.Errorf("Read = %v, %v", f, err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// BenchmarkParseKeys shows parsing time grows linearly with the number of
+// keys (yaml's own map decoding compares keys pairwise).
+func BenchmarkParseKeys(b *testing.B) {
+	for _, n := range []int{10_000, 80_000} {
+		var raw bytes.Buffer
+		for i := range n {
+			fmt.Fprintf(&raw, "k%d: %d\n", i, i)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Parse(raw.Bytes()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/render"
@@ -52,13 +53,21 @@ func (r *Resolver) one(q *manifest.Question, given Set, data map[string]any) (an
 		}
 		return v, Check(q, v, r.Template.ReservedNames)
 	}
+	drawn := r.Engine.Draws()
 	def, err := r.Default(q, data)
 	if err != nil {
 		return nil, err
 	}
+	if !q.Secret && r.Engine.Draws() != drawn {
+		// However indirectly (an included template, a helper): a secret
+		// must never reach the record.
+		return nil, fail.Invalid(&manifest.Error{File: r.Template.Source + "/" + manifest.FileName, Line: q.Line,
+			Msg: fmt.Sprintf("the default of %s draws a secret, which would be recorded in %s; mark the question secret: true", q.Key, manifest.RecordFile)})
+	}
 	asked := r.Prompter != nil
 	if asked && q.When != "" {
-		asked, err = r.Engine.True(fmt.Sprintf("%s question %q when", r.Template.Source, q.Key), q.When, data)
+		at := q.At("when")
+		asked, err = r.Engine.True(render.Loc{File: r.Template.Source + "/" + manifest.FileName, Line: at.Line, Col: at.Col}, q.When, data)
 		if err != nil {
 			return nil, err
 		}
@@ -97,8 +106,8 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 		raw = node.Value
 		left, _ := r.Template.Delims()
 		if node.Tag == "!!str" && strings.Contains(node.Value, left) {
-			s, err := r.Engine.String(fmt.Sprintf("%s:%d (default of %s)",
-				r.Template.Source+"/"+manifest.FileName, node.Line, q.Key), node.Value, data)
+			at := q.At("default")
+			s, err := r.Engine.StringAt(render.Loc{File: r.Template.Source + "/" + manifest.FileName, Line: at.Line, Col: at.Col}, node.Value, data)
 			if err != nil {
 				return nil, err
 			}
@@ -106,13 +115,16 @@ func (r *Resolver) Default(q *manifest.Question, data map[string]any) (any, erro
 		}
 	default:
 		if err := node.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("default of %s: %w", q.Key, err)
+			// Such as an alias bomb: the template's fault, so invalid input.
+			return nil, fail.Invalid(fmt.Errorf("%s:%d: default of %s: %s", r.Template.Source+"/"+manifest.FileName,
+				node.Line, q.Key, strings.TrimPrefix(err.Error(), "yaml: ")))
 		}
 	}
 	v, err := Coerce(q, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the default of %s does not fit its question: %w",
-			r.Template.Source+"/"+manifest.FileName, q.Key, err)
+		at := q.At("default")
+		return nil, fmt.Errorf("%s:%d:%d: the default of %s does not fit its question: %w",
+			r.Template.Source+"/"+manifest.FileName, at.Line, at.Col, q.Key, err)
 	}
 	return v, nil
 }

@@ -304,16 +304,14 @@ questions:
 
 func TestDefaultErrors(t *testing.T) {
 	tests := []struct{ raw, want string }{
-		{"  - key: c\n    type: choice\n    choices: [a]\n    default: b\n",
-			`t/fwgen.yaml: the default of c does not fit its question: invalid value "b" for c: allowed values are a`},
 		{"  - key: i\n    type: int\n    default: '[% .fwgen.name %]'\n",
-			`t/fwgen.yaml: the default of i does not fit its question: invalid value "n" for i: want a whole number`},
+			`t/fwgen.yaml:7:15: the default of i does not fit its question: invalid value "n" for i: want a whole number`},
 		{"  - key: s\n    default: '[% .nope %]'\n",
-			`t/fwgen.yaml:6 (default of s):1: <.nope>: map has no entry for key "nope"`},
+			`t/fwgen.yaml:6:18: <.nope>: unknown name "nope" (known: fwgen)`},
+		{"  - key: s\n    default: '[% .fwgen.nmae %]'\n",
+			`t/fwgen.yaml:6:24: <.fwgen.nmae>: unknown name "nmae"; did you mean "name"? (known: name)`},
 		{"  - key: s\n    default: '[% if %]'\n",
-			`t/fwgen.yaml:6 (default of s):1: missing value for if`},
-		{"  - key: s\n    default: {a: 1}\n",
-			`t/fwgen.yaml: the default of s does not fit its question: invalid value "map[a:1]" for s: want a string`},
+			`t/fwgen.yaml:6:15: missing value for if`},
 	}
 	for _, tt := range tests {
 		r := resolver(t, "name: t\nversion: 1.0.0\ndelimiters: ['[%', '%]']\nquestions:\n"+tt.raw, "n", nil)
@@ -327,13 +325,32 @@ func TestDefaultErrors(t *testing.T) {
 func TestWhenError(t *testing.T) {
 	r := resolver(t, "name: t\nversion: 1.0.0\nquestions:\n  - key: a\n    when: .nope\n", "n", &prompt.Script{})
 	_, err := r.Resolve(nil)
-	if err == nil || !strings.Contains(err.Error(), `map has no entry for key "nope"`) ||
-		!strings.Contains(err.Error(), `question "a" when`) {
+	if err == nil || err.Error() != `t/fwgen.yaml:5:11: <.nope>: unknown name "nope" (known: fwgen)` {
 		t.Errorf("error = %v", err)
 	}
 	// Without a prompter, when is never evaluated: the default is taken.
 	r.Prompter = nil
 	if got, err := r.Resolve(nil); err != nil || got["a"] != "" {
 		t.Errorf("non-interactive: %#v, %v", got, err)
+	}
+}
+
+// TestSecretDefaultDraw: a default that draws a secret belongs to a secret
+// question; found at run time too, however the draw happens.
+func TestSecretDefaultDraw(t *testing.T) {
+	raw := "name: t\nversion: 1.0.0\ndelimiters: ['[%', '%]']\nquestions:\n  - key: key\n    secret: true\n    default: '[% secretKey 20 %]'\n"
+	r := resolver(t, raw, "n", nil)
+	got, err := r.Resolve(nil)
+	if err != nil || len(got["key"].(string)) != 20 {
+		t.Fatalf("Resolve = %v, %v", got, err)
+	}
+	// The manifest check reads the text; unmark the question behind its
+	// back to reach the run-time check.
+	r = resolver(t, raw, "n", nil)
+	r.Template.Questions[0].Secret = false
+	_, err = r.Resolve(nil)
+	if err == nil || fail.Code(err) != fail.CodeInvalid ||
+		err.Error() != "t/fwgen.yaml:5: the default of key draws a secret, which would be recorded in .fwgen.yaml; mark the question secret: true" {
+		t.Errorf("error = %v (code %d)", err, fail.Code(err))
 	}
 }

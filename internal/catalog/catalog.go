@@ -1,13 +1,9 @@
-// Package catalog finds templates: the built-in ones, or a folder of the
-// user's.
+// Package catalog lists and loads the built-in templates.
 package catalog
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 
@@ -26,7 +22,9 @@ func (c Catalog) Names() ([]string, error) {
 	}
 	var out []string
 	for _, e := range entries {
-		if e.IsDir() {
+		// Beside the templates there may be other folders (the archive of
+		// earlier releases); a template has a manifest.
+		if _, err := fs.Stat(c.FS, e.Name()+"/"+manifest.FileName); e.IsDir() && err == nil {
 			out = append(out, e.Name())
 		}
 	}
@@ -70,24 +68,4 @@ func (c Catalog) All() ([]*manifest.Template, error) {
 		out = append(out, t)
 	}
 	return out, nil
-}
-
-// Dir loads a template from a folder on disk.
-func Dir(dir string) (*manifest.Template, error) {
-	st, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fail.Invalidf("template folder %s does not exist", dir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading template folder: %w", err)
-	}
-	if !st.IsDir() {
-		return nil, fail.Invalidf("template %s is not a folder", dir)
-	}
-	t, err := manifest.Load(os.DirFS(dir), filepath.ToSlash(dir))
-	var me *manifest.Error
-	if errors.As(err, &me) {
-		return nil, fail.Invalid(err)
-	}
-	return t, err
 }

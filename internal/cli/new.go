@@ -10,13 +10,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fwgen/fwgen/internal/answers"
-	"github.com/fwgen/fwgen/internal/catalog"
 	"github.com/fwgen/fwgen/internal/fail"
-	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/generate"
 	"github.com/fwgen/fwgen/internal/names"
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
+	"github.com/fwgen/fwgen/internal/source"
 	"github.com/fwgen/fwgen/internal/write"
 )
 
@@ -27,6 +26,7 @@ type newFlags struct {
 	template  string
 	dryRun    bool
 	force     bool
+	maxOutput render.Size
 }
 
 func newNewCmd(d *Deps) *cobra.Command {
@@ -57,9 +57,11 @@ module, or a package the project imports.`,
 	f.register(c)
 	c.Flags().StringVar(&f.framework, "framework", "", "skip the recommendation and use `flask|django`")
 	c.Flags().StringVarP(&f.output, "output", "o", ".", "parent `folder` of the new project")
-	c.Flags().StringVar(&f.template, "template", "", "use the template in `folder` instead of a built-in one")
+	c.Flags().StringVar(&f.template, "template", "", "use this template `source`: a folder, a built-in name, or a git repository[@REF]")
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "print what would be written; write nothing")
 	c.Flags().BoolVar(&f.force, "force", false, "write into a non-empty folder, replacing only the template's files; never delete")
+	f.maxOutput = render.DefaultLimit
+	c.Flags().Var(&f.maxOutput, "max-output", "stop with exit 2 when the rendered files together exceed `size` (such as 64MiB)")
 	_ = c.RegisterFlagCompletionFunc("framework", cobra.FixedCompletions([]string{"flask", "django"}, cobra.ShellCompDirectiveNoFileComp))
 	return c
 }
@@ -90,7 +92,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	if f.framework != "" && !slices.Contains(builtins, f.framework) {
 		return fail.Invalidf("invalid value %q for --framework: allowed values are %s", f.framework, strings.Join(builtins, ", "))
 	}
-	given, meta, err := f.loadWithMeta(d)
+	given, meta, err := f.loadWithMeta(c.Context(), d)
 	if err != nil {
 		return err
 	}
@@ -102,15 +104,21 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 
 	// The template is fixed by a flag, by the answers file of a project being
 	// replayed, or by the recommendation.
-	// A replay keeps the recorded choice and the recorded recommendation.
-	chosen := f.framework
+	// A replay keeps the recorded template and the recorded recommendation.
+	spec := f.template
+	if spec == "" {
+		spec = f.framework
+	}
 	var recorded any
-	if t, ok := meta["_template"].(string); ok && chosen == "" && f.template == "" && slices.Contains(builtins, t) {
-		chosen, recorded = t, meta["_recommendation"]
+	replay := false
+	if spec == "" {
+		if spec = replaySource(meta, builtins); spec != "" {
+			recorded, replay = meta["_recommendation"], true
+		}
 	}
 	var rec *recommend.Result
 	var recAnswers recommend.Answers
-	if chosen == "" && f.template == "" {
+	if spec == "" {
 		if err := d.rejectUnknownAnywhere(given); err != nil {
 			return err
 		}
@@ -119,59 +127,47 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 			return err
 		}
 		rec, recAnswers = &res, ra
-		if chosen, err = chooseFramework(d, res, interactive, msgs); err != nil {
+		if spec, err = chooseFramework(d, res, interactive, msgs); err != nil {
 			return err
 		}
 	} else {
-		recAnswers = recommendAnswers(given)
+		recAnswers = recommend.Pick(given)
 		if err := recommend.Validate(recAnswers); err != nil {
 			return fail.Invalid(err)
 		}
 	}
 
-	var tmpl *manifest.Template
-	if f.template != "" {
-		tmpl, err = catalog.Dir(d.abs(f.template))
-	} else {
-		tmpl, err = d.catalog().Builtin(chosen)
-	}
+	tmpl, err := d.loader().Load(c.Context(), spec)
 	if err != nil {
 		return err
 	}
-	if err := rejectUnknown(given, func(k string) bool {
-		_, isQ := tmpl.Question(k)
-		return isQ || recommend.IsKey(k)
-	}, tmpl.Keys()); err != nil {
-		return err
+	if ref, ok := meta["_template_ref"].(string); ok && replay && tmpl.Commit != "" {
+		// A replay reads the recorded commit, and still records the ref
+		// the project was made from.
+		tmpl.Ref = ref
 	}
-
-	eng := render.New(tmpl, d.Rand)
-	data := map[string]any{"fwgen": map[string]any{
-		"name": name, "version": d.Version, "template": tmpl.Name, "template_version": tmpl.Version,
-	}}
-	res := &answers.Resolver{Template: tmpl, Engine: eng, Base: data}
+	req := generate.Request{
+		Template: tmpl, Name: name, Given: given, OtherKeys: recommend.Keys(),
+		Rand: d.Rand, Version: d.Version, MaxOutput: int64(f.maxOutput),
+		Recommendation: &generate.Recommendation{Answers: recAnswers, Result: rec, Recorded: recorded},
+	}
 	if interactive {
-		res.Prompter = d.Prompter
+		req.Prompter = d.Prompter
 	}
-	typed, err := res.Resolve(given)
+	gen, err := generate.Generate(c.Context(), req)
 	if err != nil {
 		return err
 	}
-	for k, v := range typed {
-		data[k] = v
-	}
-	files, err := eng.Files(data)
-	if err != nil {
-		return err
-	}
-	record, err := recordFile(d.Version, tmpl, typed, recAnswers, rec, recorded)
-	if err != nil {
-		return err
-	}
-	files = append([]render.File{record}, files...)
-	slices.SortFunc(files, func(a, b render.File) int { return strings.Compare(a.Path, b.Path) })
+	files := gen.Files
 
 	target := filepath.Join(d.abs(f.output), name)
+	say := func(msg string) { fmt.Fprintln(d.Err, "fwgen: "+msg) }
+	if !f.dryRun {
+		// Undo a killed run's leftovers first: they are not the user's files.
+		if err := write.RecoverAround(target, say); err != nil {
+			return err
+		}
+	}
 	plan, err := write.Check(target, files, f.force)
 	if err != nil {
 		return err
@@ -190,6 +186,7 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		fmt.Fprintln(msgs)
 	}
 	if !f.dryRun {
+		plan.Say = say
 		if err := write.Write(c.Context(), plan, files); err != nil {
 			if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
 				return fail.ErrCancelled
@@ -227,7 +224,22 @@ func chooseFramework(d *Deps, res recommend.Result, interactive bool, msgs inter
 	return other, nil
 }
 
-func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl *manifest.Template, dryRun bool, started time.Time) error {
+// replaySource is the template a replayed project's record names: its
+// recorded source at the recorded commit, or a built-in template by name.
+func replaySource(meta map[string]any, builtins []string) string {
+	if loc, ok := meta["_template_source"].(string); ok && loc != "" {
+		if commit, ok := meta["_template_commit"].(string); ok && commit != "" {
+			return loc + "@" + commit
+		}
+		return loc
+	}
+	if t, ok := meta["_template"].(string); ok && slices.Contains(builtins, t) {
+		return t
+	}
+	return ""
+}
+
+func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl *source.Template, dryRun bool, started time.Time) error {
 	if dryRun {
 		fmt.Fprintf(d.Out, "Would write %d files to %s (dry run: nothing written):\n", len(files), plan.Target)
 		for _, file := range files {
@@ -239,7 +251,7 @@ func reportNew(d *Deps, plan *write.Plan, files []render.File, name string, tmpl
 		}
 		return nil
 	}
-	fmt.Fprintf(d.Out, "Created %s with the %s template %s (%d files", plan.Target, tmpl.Name, tmpl.Version, len(files))
+	fmt.Fprintf(d.Out, "Created %s with the %s (%d files", plan.Target, generate.Describe(tmpl), len(files))
 	if n := len(plan.Replaced); n > 0 {
 		fmt.Fprintf(d.Out, ", %d replaced", n)
 	}

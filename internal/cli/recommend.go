@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/generate"
 	"github.com/fwgen/fwgen/internal/recommend"
 )
 
@@ -31,7 +33,7 @@ Answer keys (all optional):
   fwgen recommend --answers myapp/.fwgen.yaml --json`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			given, err := f.load(d)
+			given, err := f.load(c.Context(), d)
 			if err != nil {
 				return err
 			}
@@ -62,16 +64,22 @@ func recommendKeyHelp() string {
 
 // load reads --answers and --set into one set of raw answers, plus the
 // answers file's metadata.
-func (f *answerFlags) load(d *Deps) (answers.Set, error) {
-	set, _, err := f.loadWithMeta(d)
+func (f *answerFlags) load(ctx context.Context, d *Deps) (answers.Set, error) {
+	set, _, err := f.loadWithMeta(ctx, d)
 	return set, err
 }
 
-func (f *answerFlags) loadWithMeta(d *Deps) (answers.Set, map[string]any, error) {
+func (f *answerFlags) loadWithMeta(ctx context.Context, d *Deps) (answers.Set, map[string]any, error) {
 	base := answers.Set{}
 	meta := map[string]any{}
 	if f.answersFile != "" {
-		file, err := answers.Load(d.abs(f.answersFile))
+		var file *answers.File
+		var err error
+		if f.answersFile == "-" {
+			file, err = answers.ReadContext(ctx, "standard input", d.In)
+		} else {
+			file, err = answers.Load(d.abs(f.answersFile))
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -109,42 +117,13 @@ func (d *Deps) rejectUnknownAnywhere(given answers.Set) error {
 	if err != nil {
 		return err
 	}
-	return rejectUnknown(given, func(k string) bool {
-		return recommend.IsKey(k) || slices.Contains(known, k)
-	}, known)
-}
-
-// rejectUnknown fails on the first key ok refuses, naming every allowed key.
-func rejectUnknown(given answers.Set, ok func(string) bool, templateKeys []string) error {
-	var unknown []string
-	for k := range given {
-		if !ok(k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	slices.Sort(unknown)
-	return fail.Invalidf("unknown answer key %q: recommendation keys are %s; template keys are %s",
-		unknown[0], strings.Join(recommend.Keys(), ", "), strings.Join(templateKeys, ", "))
-}
-
-// recommendAnswers picks the recommendation keys out of a set of answers.
-func recommendAnswers(given answers.Set) recommend.Answers {
-	out := recommend.Answers{}
-	for _, k := range recommend.Keys() {
-		if v, ok := given[k]; ok {
-			out[k] = fmt.Sprint(v)
-		}
-	}
-	return out
+	return generate.CheckKeys(given, known, recommend.Keys())
 }
 
 // recommend runs the recommendation step: validates what was given, asks
 // the rest when interactive, and scores.
 func (d *Deps) recommend(given answers.Set, interactive bool) (recommend.Result, recommend.Answers, error) {
-	ra := recommendAnswers(given)
+	ra := recommend.Pick(given)
 	if err := recommend.Validate(ra); err != nil {
 		return recommend.Result{}, nil, fail.Invalid(err)
 	}

@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"github.com/fwgen/fwgen/internal/catalog"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/prompt"
+	"github.com/fwgen/fwgen/internal/source"
 )
 
 // Deps is what commands may touch of the outside world.
@@ -39,9 +41,17 @@ type Deps struct {
 
 func (d *Deps) catalog() catalog.Catalog { return catalog.Catalog{FS: d.Templates} }
 
+func (d *Deps) loader() source.Loader { return source.Loader{Builtins: d.Templates, Dir: d.Dir} }
+
 // Run executes fwgen with args and returns the process exit code. It is the
 // one place where errors become exit codes and messages.
-func Run(ctx context.Context, args []string, d *Deps) int {
+func Run(ctx context.Context, args []string, d *Deps) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(d.Err, "fwgen: %v\n", fail.Panic(v))
+			code = fail.CodeFailure
+		}
+	}()
 	root := newRoot(d)
 	root.SetArgs(args)
 	root.SetIn(d.In)
@@ -60,9 +70,18 @@ func Run(ctx context.Context, args []string, d *Deps) int {
 		fmt.Fprintf(d.Err, "fwgen: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return fail.CodeInvalid
 	}
-	code := fail.Code(err)
+	code = fail.Code(err)
+	if ctx.Err() != nil {
+		// Whatever the phase failed with once a signal came: it was
+		// cancelled, and every phase cleans up before returning.
+		code = fail.CodeCancelled
+	}
 	if code == fail.CodeCancelled {
 		fmt.Fprintln(d.Err, "fwgen: cancelled; nothing was written")
+		return code
+	}
+	if errors.As(err, new(silent)) {
+		// The command has printed the whole story already.
 		return code
 	}
 	fmt.Fprintf(d.Err, "fwgen: %s\n", indentRest(err.Error()))
@@ -92,7 +111,7 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail.Invalid(fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath()))
 	})
-	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplatesCmd(d), newVersionCmd(d))
+	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newUpdateCmd(d), newVersionCmd(d))
 	return root
 }
 
@@ -124,7 +143,7 @@ type answerFlags struct {
 }
 
 func (f *answerFlags) register(c *cobra.Command) {
-	c.Flags().StringVar(&f.answersFile, "answers", "", "YAML or JSON `file` of answers (a project's .fwgen.yaml works)")
+	c.Flags().StringVar(&f.answersFile, "answers", "", "YAML or JSON `file` of answers (a project's .fwgen.yaml works; - reads standard input; at most 1 MiB)")
 	c.Flags().StringArrayVar(&f.sets, "set", nil, "one answer as `KEY=VALUE`; repeatable; wins over --answers")
 	c.Flags().BoolVar(&f.noInput, "no-input", false, "never prompt: unanswered questions take their defaults")
 	c.Flags().BoolVar(&f.json, "json", false, "print one JSON document on stdout (messages go to stderr)")

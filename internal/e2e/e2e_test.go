@@ -1,10 +1,10 @@
 //go:build e2e
 
 // Package e2e is the end-to-end suite: it generates every project variant
-// listed in testdata/variants.yaml with a freshly built fwgen, installs it
-// from PyPI into its own virtualenv and proves that it migrates, passes its
-// own tests and linters, serves pages under gunicorn with production settings,
-// and works in a real (headless) browser.
+// that the built-in templates declare in their manifests with a freshly built
+// fwgen, installs it from PyPI into its own virtualenv and proves that it
+// migrates, passes its own tests and linters, serves pages under gunicorn
+// with production settings, and works in a real (headless) browser.
 //
 // Run it with
 //
@@ -17,6 +17,8 @@
 //	FWGEN_E2E_CHROME    the Chromium binary (default: /usr/bin/chromium, then $PATH)
 //	FWGEN_E2E_FWGEN     use this fwgen binary instead of building ./cmd/fwgen
 //	FWGEN_E2E_POSTGRES  "off" skips the PostgreSQL steps as if no server were installed
+//	FWGEN_E2E_COMBINATIONS  "off" skips TestCombinations, or comma-separated frameworks for it (default: all)
+//	FWGEN_E2E_UPDATE    "off" skips TestUpdate (an edited project updated, installed and tested)
 //
 // Everything is written under <repo>/build/e2e/: the fwgen binary, one folder
 // per variant (the generated project, its virtualenv and the logs of every
@@ -29,21 +31,21 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/fwgen/fwgen/internal/manifest"
 )
 
-// variant is one entry of testdata/variants.yaml.
+// variant is one named answer set that a built-in template declares in its
+// manifest (the `variants` list of templates/<framework>/fwgen.yaml).
 type variant struct {
-	Name      string         `yaml:"name"`
-	Framework string         `yaml:"framework"`
-	Project   string         `yaml:"project"`
-	Set       map[string]any `yaml:"set"`
+	Name      string
+	Framework string
+	Project   string
+	Set       map[string]any
 }
 
 // answer returns the value of an answer given with --set, or "".
@@ -57,14 +59,9 @@ func (v variant) answer(key string) string {
 
 // setArgs returns the --set flags for the variant, sorted by key.
 func (v variant) setArgs() []string {
-	keys := make([]string, 0, len(v.Set))
-	for k := range v.Set {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var args []string
-	for _, k := range keys {
-		args = append(args, "--set", k+"="+v.answer(k))
+	for _, kv := range (manifest.Variant{Answers: v.Set}).Sets() {
+		args = append(args, "--set", kv)
 	}
 	return args
 }
@@ -162,21 +159,18 @@ func (s *suite) addSummary(line string) {
 }
 
 func loadVariants(t *testing.T, root string) []variant {
-	path := filepath.Join(root, "testdata", "variants.yaml")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading variants: %v", err)
-	}
 	var all []variant
-	if err := yaml.Unmarshal(data, &all); err != nil {
-		t.Fatalf("parsing %s: %v", path, err)
-	}
-	if len(all) == 0 {
-		t.Fatalf("%s lists no variants", path)
-	}
-	for _, v := range all {
-		if v.Name == "" || v.Project == "" || (v.Framework != "flask" && v.Framework != "django") {
-			t.Fatalf("%s: incomplete or unknown variant %+v", path, v)
+	for _, fw := range []string{"flask", "django"} {
+		dir := filepath.Join(root, "templates", fw)
+		m, err := manifest.Load(os.DirFS(dir), dir)
+		if err != nil {
+			t.Fatalf("reading variants: %v", err)
+		}
+		if len(m.Variants) == 0 {
+			t.Fatalf("%s declares no variants", dir)
+		}
+		for _, mv := range m.Variants {
+			all = append(all, variant{Name: mv.Name, Framework: fw, Project: mv.ProjectName(), Set: mv.Answers})
 		}
 	}
 	filter := strings.TrimSpace(os.Getenv("FWGEN_E2E_VARIANTS"))

@@ -13,6 +13,7 @@ const (
 	CodeInvalid   = 2
 	CodeExists    = 3
 	CodeConflicts = 4
+	CodeNewer     = 5
 	CodeCancelled = 130
 )
 
@@ -42,6 +43,19 @@ func Exists(err error) error { return wrap(CodeExists, err) }
 
 // Conflicts marks an update that finished with conflicts left in files.
 func Conflicts(err error) error { return wrap(CodeConflicts, err) }
+
+// Newer marks `update --check` finding a newer template version.
+func Newer(err error) error { return wrap(CodeNewer, err) }
+
+// Panic turns a recovered panic into one line: no stack trace reaches a
+// user, and the message says what to do about it.
+func Panic(v any) error {
+	msg := fmt.Sprint(v)
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return fmt.Errorf("internal error: %s (this is a bug in fwgen: please report it with the command you ran)", msg)
+}
 
 // ErrCancelled is returned when the user interrupts a prompt.
 var ErrCancelled = errors.New("cancelled")

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"errors"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +102,16 @@ func TestParseValid(t *testing.T) {
 	}
 }
 
+func TestSecretQuestion(t *testing.T) {
+	m, err := Parse([]byte("name: x\nversion: 1.0.0\nquestions:\n  - key: k\n    secret: true\n    default: '{{ secretKey 50 }}'\n  - key: n\n"), "t/fwgen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Questions[0].Secret || m.Questions[1].Secret {
+		t.Errorf("secret flags: %v %v", m.Questions[0].Secret, m.Questions[1].Secret)
+	}
+}
+
 func TestDefaultDelims(t *testing.T) {
 	m, err := Parse([]byte("name: x\nversion: 0.1.0\n"), "x")
 	if err != nil {
@@ -120,61 +131,89 @@ func TestParseErrors(t *testing.T) {
 		want       string // the whole error text
 	}{
 		{"bad name", "name: Flask\nversion: 1.0.0\n",
-			`t/fwgen.yaml: name "Flask" must be a lower-case identifier`},
+			`t/fwgen.yaml:1:7: name "Flask" must be a lower-case identifier`},
 		{"missing name", "version: 1.0.0\n",
 			`t/fwgen.yaml: name "" must be a lower-case identifier`},
+		{"secret default not secret", head + "questions:\n  - key: k\n    default: '{{ secretKey 50 }}'\n",
+			`t/fwgen.yaml:5:15: question "k": its default calls a secret function, so the secret would be recorded in .fwgen.yaml; mark the question secret: true`},
 		{"bad version", "name: x\nversion: \"1.0\"\n",
-			`t/fwgen.yaml: version "1.0" must be a semantic version such as 1.0.0`},
+			`t/fwgen.yaml:2:11: version "1.0" must be a semantic version such as 1.0.0`},
 		{"bad version v", "name: x\nversion: v1.0.0\n",
-			`t/fwgen.yaml: version "v1.0.0" must be a semantic version such as 1.0.0`},
+			`t/fwgen.yaml:2:10: version "v1.0.0" must be a semantic version such as 1.0.0`},
 		{"one delimiter", head + "delimiters: ['[%']\n",
-			`t/fwgen.yaml: delimiters must be two non-empty strings, such as ["[%", "%]"]`},
+			`t/fwgen.yaml:3:13: delimiters must be two non-empty strings, such as ["[%", "%]"]`},
 		{"empty delimiter", head + "delimiters: ['[%', '']\n",
-			`t/fwgen.yaml: delimiters must be two non-empty strings, such as ["[%", "%]"]`},
+			`t/fwgen.yaml:3:13: delimiters must be two non-empty strings, such as ["[%", "%]"]`},
 		{"bad key", head + "questions:\n  - key: Project\n",
-			`t/fwgen.yaml:4: question key "Project" must be a lower-case identifier other than "fwgen"`},
+			`t/fwgen.yaml:4:10: question key "Project" must be a lower-case identifier other than "fwgen"`},
 		{"underscore key", head + "questions:\n  - key: _meta\n",
-			`t/fwgen.yaml:4: question key "_meta" must be a lower-case identifier other than "fwgen"`},
+			`t/fwgen.yaml:4:10: question key "_meta" must be a lower-case identifier other than "fwgen"`},
 		{"fwgen key", head + "questions:\n  - key: fwgen\n",
-			`t/fwgen.yaml:4: question key "fwgen" must be a lower-case identifier other than "fwgen"`},
+			`t/fwgen.yaml:4:10: question key "fwgen" must be a lower-case identifier other than "fwgen"`},
 		{"missing key", head + "questions:\n  - prompt: Hello\n",
-			`t/fwgen.yaml:4: question key "" must be a lower-case identifier other than "fwgen"`},
+			`t/fwgen.yaml:4:5: question key "" must be a lower-case identifier other than "fwgen"`},
 		{"duplicate key", head + "questions:\n  - key: a\n  - key: b\n  - key: a\n",
-			`t/fwgen.yaml:6: question key "a" is defined twice`},
+			`t/fwgen.yaml:6:10: question key "a" is defined twice`},
 		{"bad type", head + "questions:\n  - key: a\n    type: float\n",
-			`t/fwgen.yaml:4: question "a": type "float" is not one of string, bool, choice, multi, int`},
+			`t/fwgen.yaml:5:11: question "a": type "float" is not one of string, bool, choice, multi, int`},
 		{"choice without choices", head + "questions:\n  - key: a\n    type: choice\n",
-			`t/fwgen.yaml:4: question "a": a choice question needs choices`},
+			`t/fwgen.yaml:4:5: question "a": a choice question needs choices`},
 		{"multi without choices", head + "questions:\n  - key: a\n    type: multi\n    choices: []\n",
-			`t/fwgen.yaml:4: question "a": a multi question needs choices`},
+			`t/fwgen.yaml:4:5: question "a": a multi question needs choices`},
 		{"choices on bool", head + "questions:\n  - key: a\n    type: bool\n    choices: [x]\n",
-			`t/fwgen.yaml:4: question "a": choices only go with choice and multi questions`},
+			`t/fwgen.yaml:6:14: question "a": choices only go with choice and multi questions`},
 		{"bad pattern", head + "questions:\n  - key: a\n    pattern: '[a-'\n",
-			"t/fwgen.yaml:4: question \"a\": pattern: error parsing regexp: missing closing ]: `[a-`"},
+			"t/fwgen.yaml:5:15: question \"a\": pattern: error parsing regexp: missing closing ]: `[a-`"},
 		{"pattern on int", head + "questions:\n  - key: a\n    type: int\n    pattern: '^1$'\n",
-			`t/fwgen.yaml:4: question "a": pattern only goes with string questions`},
+			`t/fwgen.yaml:6:15: question "a": pattern only goes with string questions`},
 		{"unknown validate", head + "questions:\n  - key: a\n    validate: email\n",
-			`t/fwgen.yaml:4: question "a": validate "email" is not known (known: python_package)`},
+			`t/fwgen.yaml:5:15: question "a": validate "email" is not known (known: python_package)`},
 		{"unknown field", head + "colour: red\n",
-			`t/fwgen.yaml:3: field colour not found in type manifest.Manifest`},
+			`t/fwgen.yaml:3:1: unknown field "colour" (known: name, version, description, delimiters, reserved_names, questions, conditional, verbatim, executable, variants, checks)`},
 		{"unknown question field", head + "questions:\n  - key: a\n    defualt: x\n",
-			`t/fwgen.yaml:5: field defualt not found in type manifest.Question`},
+			`t/fwgen.yaml:5:5: unknown field "defualt"; did you mean "default"? (known: key, type, prompt, help, default, choices, pattern, validate, when, secret)`},
 		{"yaml syntax", "name: [x\n",
-			`t/fwgen.yaml:1: did not find expected ',' or ']'`},
+			`t/fwgen.yaml:1:1: did not find expected ',' or ']'`},
 		{"yaml duplicate mapping key", head + "name: y\n",
-			`t/fwgen.yaml:3: mapping key "name" already defined at line 1`},
+			`t/fwgen.yaml:3:1: mapping key "name" already defined at line 1`},
 		{"wrong shape", head + "questions: 3\n",
-			"t/fwgen.yaml:3: cannot unmarshal !!int `3` into []manifest.Question"},
+			"t/fwgen.yaml:3:1: cannot unmarshal !!int `3` where a list is expected"},
 		{"conditional without when", head + "conditional:\n  - paths: [a]\n",
-			`t/fwgen.yaml: every conditional entry needs paths and when`},
+			`t/fwgen.yaml:4:5: every conditional entry needs paths and when`},
 		{"conditional without paths", head + "conditional:\n  - when: .a\n",
-			`t/fwgen.yaml: every conditional entry needs paths and when`},
+			`t/fwgen.yaml:4:5: every conditional entry needs paths and when`},
 		{"bad conditional glob", head + "conditional:\n  - paths: ['[a']\n    when: .a\n",
-			`t/fwgen.yaml: conditional paths: bad glob "[a"`},
+			`t/fwgen.yaml:4:12: conditional paths: bad glob "[a"`},
 		{"bad verbatim glob", head + "verbatim: ['**/[']\n",
-			`t/fwgen.yaml: verbatim: bad glob "**/["`},
+			`t/fwgen.yaml:3:11: verbatim: bad glob "**/["`},
+		{"bool default not a bool", head + "questions:\n  - key: a\n    type: bool\n    default: maybe\n",
+			`t/fwgen.yaml:6:14: question "a": default "maybe" is not a bool (true or false)`},
+		{"choice default outside choices", head + "questions:\n  - key: a\n    type: choice\n    choices: [x, y]\n    default: z\n",
+			`t/fwgen.yaml:7:14: question "a": default "z" is not one of its choices (x, y)`},
+		{"multi default outside choices", head + "questions:\n  - key: a\n    type: multi\n    choices: [x]\n    default: [x, q]\n",
+			`t/fwgen.yaml:7:14: question "a": default "q" is not one of its choices (x)`},
+		{"int default", head + "questions:\n  - key: a\n    type: int\n    default: lots\n",
+			`t/fwgen.yaml:6:14: question "a": default "lots" is not a whole number`},
+		{"duplicate choice", head + "questions:\n  - key: a\n    type: choice\n    choices: [x, x]\n",
+			`t/fwgen.yaml:6:14: question "a": choice "x" is listed twice`},
+		{"misspelt type", head + "questions:\n  - key: a\n    type: bol\n",
+			`t/fwgen.yaml:5:11: question "a": type "bol" is not one of string, bool, choice, multi, int; did you mean "bool"?`},
+		{"variant with unknown key", head + "questions:\n  - key: docker\n    type: bool\nvariants:\n  - name: full\n    answers: {dockr: true}\n",
+			`t/fwgen.yaml:7:5: variant "full": unknown answer key "dockr"; did you mean "docker"?`},
+		{"variant bad name", head + "variants:\n  - name: Full Set\n",
+			`t/fwgen.yaml:4:5: variant name "Full Set" must be lower-case letters, digits, '-' and '_' (it names its golden folder)`},
+		{"duplicate variant", head + "variants:\n  - name: a\n  - name: a\n",
+			`t/fwgen.yaml:5:5: variant "a" is defined twice`},
+		{"check without run", head + "checks:\n  - name: compile\n",
+			`t/fwgen.yaml:4:5: every check needs a name and a command to run`},
+		{"check bad timeout", head + "checks:\n  - name: c\n    run: 'true'\n    timeout: soon\n",
+			`t/fwgen.yaml:4:5: check "c": timeout "soon" is not a duration such as 90s or 5m`},
+		{"unknown variant field", head + "variants:\n  - name: a\n    anwsers: {}\n",
+			`t/fwgen.yaml:5:5: unknown field "anwsers"; did you mean "answers"? (known: name, project, answers)`},
+		{"mapping default for a string", head + "questions:\n  - key: s\n    default: {a: 1}\n",
+			`t/fwgen.yaml:5:14: question "s": the default of a string question is a single value`},
 		{"absolute executable glob", head + "executable: [/manage.py]\n",
-			`t/fwgen.yaml: executable: bad glob "/manage.py"`},
+			`t/fwgen.yaml:3:13: executable: bad glob "/manage.py"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,9 +239,9 @@ func TestParseReportsEveryProblem(t *testing.T) {
 		t.Fatal("accepted")
 	}
 	for _, want := range []string{
-		`t.yaml: name "X"`, `t.yaml: version "1"`,
-		`t.yaml:4: question "a": a choice question needs choices`,
-		`t.yaml:6: question key "a" is defined twice`,
+		`t.yaml:1:7: name "X"`, `t.yaml:2:10: version "1"`,
+		`t.yaml:4:5: question "a": a choice question needs choices`,
+		`t.yaml:6:10: question key "a" is defined twice`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%s", want, err)
@@ -232,6 +271,11 @@ func TestLoad(t *testing.T) {
 		want string
 	}{
 		{"no manifest", fstest.MapFS{"files/a": {}}, "tpl: not a template: no fwgen.yaml at its root"},
+		{"manifest is a link", fstest.MapFS{"fwgen.yaml": {Data: []byte("/etc/passwd"), Mode: fs.ModeSymlink}, "files/a": {}},
+			"tpl/fwgen.yaml: is a symbolic link; a template's fwgen.yaml and files/ must be real"},
+		{"files is a link", fstest.MapFS{"fwgen.yaml": {Data: []byte("name: x\nversion: 1.0.0\n")}, "real/a": {},
+			"files": {Data: []byte("real"), Mode: fs.ModeSymlink}},
+			"tpl/files: is a symbolic link; a template's fwgen.yaml and files/ must be real"},
 		{"no files", fstest.MapFS{"fwgen.yaml": {Data: []byte("name: x\nversion: 1.0.0\n")}},
 			"tpl: not a template: no files/ folder beside fwgen.yaml"},
 		{"files is a file", fstest.MapFS{"fwgen.yaml": {Data: []byte("name: x\nversion: 1.0.0\n")}, "files": {}},

@@ -71,7 +71,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	msg := fmt.Sprintf("%q %s", e.Value, e.Reason)
+	msg := fmt.Sprintf("%q %s", Shorten(e.Value), e.Reason)
 	if e.Suggestion != "" {
 		msg += fmt.Sprintf("; try %q", e.Suggestion)
 	}
@@ -112,10 +112,18 @@ func CheckFolder(name string) error {
 	case name == "." || name == ".." || strings.ContainsAny(name, `/\`):
 		return &Error{Value: name, Rule: RuleFolder,
 			Reason: "is a path, not a name: use --output to choose the parent folder", Suggestion: fallback(Slug(name))}
+	case len(name) > MaxNameBytes:
+		return &Error{Value: name, Rule: RuleFolder,
+			Reason:     fmt.Sprintf("is %d bytes long; a folder name takes at most %d", len(name), MaxNameBytes),
+			Suggestion: fallback(Slug(name[:32]))}
 	case !folderRe.MatchString(name):
 		return &Error{Value: name, Rule: RuleFolder,
 			Reason:     "is not a usable folder name: use letters, digits, '-', '_' and '.', starting with a letter or digit",
 			Suggestion: fallback(Slug(name))}
+	case IsWindowsReserved(name):
+		return &Error{Value: name, Rule: RulePortable,
+			Reason:     "is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) and cannot be a folder there",
+			Suggestion: fallback(Slug(name) + "_app")}
 	}
 	return nil
 }
@@ -177,4 +185,24 @@ func lastResort(reserved []string) string {
 		c = fmt.Sprintf("myapp%d", i)
 	}
 	return c
+}
+
+// shortMax is the most of a user's value a message repeats: a message stays
+// a few hundred characters however long the value.
+const shortMax = 80
+
+// Shorten keeps the start and the end of a long value for a message and
+// says how much was cut.
+func Shorten(s string) string {
+	if len(s) <= shortMax {
+		return s
+	}
+	head, tail := 40, len(s)-30
+	for head > 0 && !utf8.RuneStart(s[head]) {
+		head--
+	}
+	for tail < len(s) && !utf8.RuneStart(s[tail]) {
+		tail++
+	}
+	return fmt.Sprintf("%s…(%d bytes cut)…%s", s[:head], tail-head, s[tail:])
 }

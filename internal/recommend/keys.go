@@ -226,3 +226,15 @@ func vector(a Answers) []int {
 	}
 	return vals
 }
+
+// Pick takes the recommendation's keys out of a set of answers that may hold
+// template keys too, as text.
+func Pick(given map[string]any) Answers {
+	out := Answers{}
+	for _, k := range Keys() {
+		if v, ok := given[k]; ok {
+			out[k] = fmt.Sprint(v)
+		}
+	}
+	return out
+}

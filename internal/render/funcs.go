@@ -28,6 +28,13 @@ var nondeterministic = []string{
 	"mustDateModify", "must_date_modify", "unixEpoch",
 }
 
+// LeftOut reports whether name is a sprig function that fwgen removes.
+func LeftOut(name string) bool {
+	_, inSprig := sprig.TxtFuncMap()[name]
+	_, kept := sprig.HermeticTxtFuncMap()[name]
+	return inSprig && (!kept || slices.Contains(nondeterministic, name))
+}
+
 // FuncMap is the function set every template runs with; random draws come
 // from r, in the order the template calls them.
 func FuncMap(r io.Reader) template.FuncMap {

@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/names"
 	"github.com/fwgen/fwgen/internal/secret"
 )
 
@@ -70,6 +72,12 @@ func checkRendered(t *testing.T, root, src, p string) {
 		if s == "" || s == "." || s == ".." {
 			t.Fatalf("%q rendered to %q, with segment %q", src, p, s)
 		}
+		if err := names.CheckPortable(s); err != nil {
+			t.Fatalf("%q rendered to %q, which is not portable: %v", src, p, err)
+		}
+	}
+	if names.Fold(p) == manifest.RecordFile {
+		t.Fatalf("%q rendered to fwgen's record %q", src, p)
 	}
 	joined := filepath.Join(root, filepath.FromSlash(p))
 	rel, err := filepath.Rel(root, joined)

@@ -4,11 +4,15 @@ package render
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +20,8 @@ import (
 
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/names"
+	"github.com/fwgen/fwgen/internal/suggest"
 )
 
 // File is one rendered file of the project.
@@ -23,6 +29,11 @@ type File struct {
 	Path string // slash-separated, relative to the project root
 	Data []byte
 	Mode fs.FileMode
+	// Src is the template file it came from, relative to files/ ("" for
+	// fwgen's own record), so findings about the output point at it.
+	Src string
+	// Verbatim says the file was copied, not rendered.
+	Verbatim bool
 }
 
 // Engine renders one template with one random source.
@@ -32,12 +43,26 @@ type Engine struct {
 	left   string
 	right  string
 	source string
-	// current names what is being rendered. text/template is given a fixed
-	// name instead: it puts a template's name into a format string when it
-	// reports a parse error, so a "%" in a path would garble the message;
-	// and re-parsing under one name lets each parse tree be collected, so
-	// memory does not grow with the number of files.
-	current string
+	// current locates what is being rendered. text/template is given a
+	// fixed name instead: it puts a template's name into a format string
+	// when it reports a parse error, so a "%" in a path would garble the
+	// message; and re-parsing under one name lets each parse tree be
+	// collected, so memory does not grow with the number of files.
+	current Loc
+	// funcs are the function names templates may call, for suggestions.
+	funcs []string
+	draws *countingReader
+	ctx   context.Context
+	limit int64 // output budget in bytes
+	used  int64
+}
+
+// Loc is where a text starts: a file, and for a text inside another file
+// (a default in the manifest) the line and column of its first character,
+// so that errors point into that file.
+type Loc struct {
+	File      string
+	Line, Col int
 }
 
 // slot is the one name every text is parsed under.
@@ -46,43 +71,129 @@ const slot = "t"
 // New prepares an engine; r supplies the bytes of every secret.
 func New(t *manifest.Template, r io.Reader) *Engine {
 	left, right := t.Delims()
-	root := template.New("").Delims(left, right).Funcs(FuncMap(r)).Option("missingkey=error")
-	return &Engine{tmpl: t, root: root, left: left, right: right, source: t.Source}
+	draws := &countingReader{r: r}
+	fm := FuncMap(draws)
+	funcs := append(slices.Collect(maps.Keys(fm)), builtinFuncs...)
+	slices.Sort(funcs)
+	e := &Engine{tmpl: t, left: left, right: right, source: t.Source, draws: draws, funcs: funcs,
+		ctx: context.Background(), limit: DefaultLimit}
+	e.root = template.New("").Delims(left, right).Funcs(fm).Funcs(e.guardedFuncs()).Option("missingkey=error")
+	return e
 }
+
+// Draws counts the reads of the secret source so far: a caller can tell
+// whether rendering something drew a secret.
+func (e *Engine) Draws() int { return e.draws.n }
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	c.n++
+	return c.r.Read(p)
+}
+
+// builtinFuncs are text/template's own functions.
+var builtinFuncs = []string{"and", "call", "html", "index", "slice", "js", "len", "not", "or",
+	"print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne"}
 
 // String renders text (a default or an expression) named name for messages.
 func (e *Engine) String(name, text string, data map[string]any) (string, error) {
+	return e.StringAt(Loc{File: name}, text, data)
+}
+
+// StringAt renders text that starts at loc, so errors point into its file.
+func (e *Engine) StringAt(loc Loc, text string, data map[string]any) (string, error) {
 	var b strings.Builder
-	if err := e.execute(name, text, data, &b); err != nil {
+	if err := e.run(func() error { return e.execute(loc, text, data, &b) }); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
-// execute parses and runs text, reporting errors against name.
-func (e *Engine) execute(name, text string, data map[string]any, w io.Writer) error {
-	e.current = name
+// execute parses and runs text, reporting errors against loc.
+func (e *Engine) execute(loc Loc, text string, data map[string]any, w io.Writer) error {
+	e.current = loc
 	t, err := e.root.New(slot).Parse(text)
 	if err != nil {
-		return e.templateError(err, true)
+		return e.templateError(err, true, text, data)
 	}
-	if err := t.Execute(w, data); err != nil {
-		return e.templateError(err, false)
+	if err := t.Execute(budgetWriter{e: e, w: w}, data); err != nil {
+		var be *BudgetError
+		switch {
+		case errors.As(err, &be):
+			// The template's doing, whatever the answers: invalid input.
+			return fail.Invalid(&manifest.Error{File: e.current.File, Msg: be.Error()})
+		case e.ctx.Err() != nil:
+			return e.ctx.Err()
+		}
+		return e.templateError(err, false, text, data)
 	}
 	return nil
 }
 
+// Parse parses text as a template without running it, for lint.
+func (e *Engine) Parse(loc Loc, text string) error {
+	e.current = loc
+	if _, err := e.root.New(slot).Parse(text); err != nil {
+		return e.templateError(err, true, text, nil)
+	}
+	return nil
+}
+
+// Loc names a template file for findings: the template's source and
+// files/src.
+func (e *Engine) Loc(src string) string { return e.loc(src) }
+
 // True evaluates a condition expression such as `.docker` or
-// `eq .database "postgres"`.
-func (e *Engine) True(name, expr string, data map[string]any) (bool, error) {
-	out, err := e.String(name, e.left+"if "+expr+e.right+"1"+e.left+"end"+e.right, data)
+// `eq .database "postgres"`, written at loc.
+func (e *Engine) True(loc Loc, expr string, data map[string]any) (bool, error) {
+	prefix := e.left + "if "
+	if loc.Line > 0 {
+		loc.Col -= len(prefix) // so the expression's first character is at loc
+	}
+	out, err := e.StringAt(loc, prefix+expr+e.right+"1"+e.left+"end"+e.right, data)
 	return out == "1", err
 }
 
-// Files renders the whole tree, sorted by path.
+// Files renders the whole tree, sorted by path. With a context (Bound), it
+// returns as soon as the context is done, abandoning a render that may be
+// stuck in a loop that writes nothing; the caller is then about to exit.
 func (e *Engine) Files(data map[string]any) ([]File, error) {
+	var files []File
+	err := e.run(func() (err error) {
+		files, err = e.files(data)
+		return err
+	})
+	return files, err
+}
+
+// run runs f on its own goroutine and returns when it does, or as soon as
+// the engine's context is done. A panic becomes one line, not a trace.
+func (e *Engine) run(f func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- fail.Panic(v)
+			}
+		}()
+		done <- f()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-e.ctx.Done():
+		return e.ctx.Err()
+	}
+}
+
+func (e *Engine) files(data map[string]any) ([]File, error) {
 	var out []File
 	seen := map[string]string{}
+	layout := newLayout()
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reading template: %w", err)
@@ -115,6 +226,9 @@ func (e *Engine) Files(data map[string]any) ([]File, error) {
 				Msg: fmt.Sprintf("renders to %q, as %s does", dst, e.loc(prev))})
 		}
 		seen[dst] = src
+		if err := layout.add(dst); err != nil {
+			return fail.Invalid(&manifest.Error{File: e.loc(src), Msg: err.Error()})
+		}
 		f, err := e.renderFile(src, dst, d, data)
 		if err != nil {
 			return err
@@ -136,11 +250,12 @@ func (e *Engine) loc(src string) string {
 // kept applies the manifest's conditional entries to a source path; an entry
 // naming a folder governs everything beneath it.
 func (e *Engine) kept(src string, data map[string]any) (bool, error) {
-	for i, c := range e.tmpl.Conditional {
+	for _, c := range e.tmpl.Conditional {
 		if !matchSelfOrParent(c.Paths, src) {
 			continue
 		}
-		ok, err := e.True(fmt.Sprintf("%s conditional[%d]", manifest.FileName, i), c.When, data)
+		at := c.Pos["when"]
+		ok, err := e.True(Loc{File: path.Join(e.source, manifest.FileName), Line: at.Line, Col: at.Col}, c.When, data)
 		if err != nil || !ok {
 			return false, err
 		}
@@ -164,7 +279,7 @@ func (e *Engine) renderPath(src string, data map[string]any) (string, error) {
 		if !strings.Contains(s, e.left) {
 			continue
 		}
-		out, err := e.String(e.loc(src)+" (path)", s, data)
+		out, err := e.String(e.loc(src)+" (path segment "+strconv.Quote(s)+")", s, data)
 		if err != nil {
 			return "", err
 		}
@@ -191,11 +306,52 @@ func checkPath(p string) error {
 	for _, s := range strings.Split(p, "/") {
 		switch s {
 		case "..":
-			return fmt.Errorf("renders to %q, which climbs out of the project", p)
+			return fmt.Errorf("renders to %q, which climbs out of the project", names.Shorten(p))
 		case "", ".":
-			return fmt.Errorf("renders to %q, which has an empty or '.' segment", p)
+			return fmt.Errorf("renders to %q, which has an empty or '.' segment", names.Shorten(p))
+		}
+		if err := names.CheckPortable(s); err != nil {
+			return fmt.Errorf("renders to a name that is not portable: %w", err)
 		}
 	}
+	if names.Fold(p) == manifest.RecordFile {
+		return fmt.Errorf("renders to %s, fwgen's own record of the answers; a template may not write it", manifest.RecordFile)
+	}
+	return nil
+}
+
+// layout finds paths that collide on some file system: the same but for
+// case or Unicode normalisation, or a file where another path needs a
+// folder.
+type layout struct {
+	files, dirs map[string]string // folded → as rendered
+}
+
+func newLayout() *layout {
+	return &layout{files: map[string]string{}, dirs: map[string]string{}}
+}
+
+func (l *layout) add(p string) error {
+	segs := strings.Split(p, "/")
+	for i := 1; i < len(segs); i++ {
+		dir := strings.Join(segs[:i], "/")
+		key := names.Fold(dir)
+		if f, ok := l.files[key]; ok {
+			return fmt.Errorf("renders to %q, but %q is a file", names.Shorten(p), names.Shorten(f))
+		}
+		if prev, ok := l.dirs[key]; ok && prev != dir {
+			return fmt.Errorf("renders into folder %q, which differs from %q only by case or Unicode normalisation", names.Shorten(dir), names.Shorten(prev))
+		}
+		l.dirs[key] = dir
+	}
+	key := names.Fold(p)
+	if prev, ok := l.files[key]; ok {
+		return fmt.Errorf("renders to %q, which differs from %q only by case or Unicode normalisation", names.Shorten(p), names.Shorten(prev))
+	}
+	if _, ok := l.dirs[key]; ok {
+		return fmt.Errorf("renders to %q, which another path needs as a folder", names.Shorten(p))
+	}
+	l.files[key] = p
 	return nil
 }
 
@@ -212,28 +368,92 @@ func (e *Engine) renderFile(src, dst string, d fs.DirEntry, data map[string]any)
 		mode = 0o755
 	}
 	if manifest.MatchAny(e.tmpl.Verbatim, src) {
-		return File{Path: dst, Data: raw, Mode: mode}, nil
+		return File{Path: dst, Data: raw, Mode: mode, Src: src, Verbatim: true}, nil
 	}
 	var b bytes.Buffer
-	if err := e.execute(e.loc(src), string(raw), data, &b); err != nil {
+	if err := e.execute(Loc{File: e.loc(src)}, string(raw), data, &b); err != nil {
 		return File{}, err
 	}
 	// A checkout that turned LF into CRLF must not change the output.
-	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode}, nil
+	return File{Path: dst, Data: bytes.ReplaceAll(b.Bytes(), []byte("\r\n"), []byte("\n")), Mode: mode, Src: src}, nil
 }
 
-var tmplErrRe = regexp.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::\d+)?: (?:executing "` + slot + `" at )?(.*)$`)
+var (
+	tmplErrRe   = regexp.MustCompile(`(?s)^template: ` + slot + `:(\d+)(?::(\d+))?: (.*)$`)
+	execRe      = regexp.MustCompile(`(?s)^executing "` + slot + `" at <(.*?)>: (.*)$`)
+	noKeyRe     = regexp.MustCompile(`^map has no entry for key "(.*)"$`)
+	noFuncRe    = regexp.MustCompile(`^function "(.*)" not defined$`)
+	wrongTypeRe = regexp.MustCompile(`^can't evaluate field (\w+) in type (.*)$`)
+)
 
-// templateError reshapes text/template's messages into file:line: message.
+// templateError reshapes text/template's messages into file:line:col:
+// message, naming the closest known key or function to a misspelt one.
 // Parse errors make a template invalid; execution errors are render failures.
-func (e *Engine) templateError(err error, parse bool) error {
-	out := err
+func (e *Engine) templateError(err error, parse bool, text string, data map[string]any) error {
+	var out error = err
 	if m := tmplErrRe.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		out = &manifest.Error{File: e.current, Line: line, Msg: m[2]}
+		col := 1 // text/template gives no column for most parse errors
+		if m[2] != "" {
+			// text/template counts columns from 0.
+			col, _ = strconv.Atoi(m[2])
+			col++
+		}
+		msg := m[3]
+		if x := execRe.FindStringSubmatch(msg); x != nil {
+			msg = "<" + x[1] + ">: " + e.explain(x[1], x[2], data)
+		} else if f := noFuncRe.FindStringSubmatch(msg); f != nil {
+			msg = fmt.Sprintf("unknown function %q%s", f[1], suggest.Hint(f[1], e.funcs))
+			if LeftOut(f[1]) {
+				msg = fmt.Sprintf("function %q is left out: fwgen has no functions that are random or read the clock or the environment, so the same answers always give the same bytes (secrets: secretKey, secretHex)", f[1])
+			}
+			col = findInLine(text, line, f[1])
+		}
+		out = e.locate(line, col, msg)
 	}
 	if parse {
 		return fail.Invalid(out)
 	}
 	return out
+}
+
+// explain rewords an execution error; action is the failing action.
+func (e *Engine) explain(action, msg string, data map[string]any) string {
+	if m := noKeyRe.FindStringSubmatch(msg); m != nil {
+		known := slices.Sorted(maps.Keys(data))
+		if strings.HasPrefix(action, ".fwgen.") {
+			if fw, ok := data["fwgen"].(map[string]any); ok {
+				known = slices.Sorted(maps.Keys(fw))
+			}
+		}
+		return fmt.Sprintf("unknown name %q%s (known: %s)", m[1], suggest.Hint(m[1], known), strings.Join(known, ", "))
+	}
+	if m := wrongTypeRe.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("cannot read field %q of a %s value", m[1], m[2])
+	}
+	return msg
+}
+
+// locate shifts a position in the rendered text to one in its file.
+func (e *Engine) locate(line, col int, msg string) *manifest.Error {
+	loc := e.current
+	if loc.Line == 0 {
+		return &manifest.Error{File: loc.File, Line: line, Col: col, Msg: msg}
+	}
+	if line == 1 && col > 0 {
+		col += loc.Col - 1
+	}
+	return &manifest.Error{File: loc.File, Line: loc.Line + line - 1, Col: col, Msg: msg}
+}
+
+// findInLine is the 1-based column of word in the given line of text, or 0.
+func findInLine(text string, line int, word string) int {
+	lines := strings.Split(text, "\n")
+	if line < 1 || line > len(lines) {
+		return 0
+	}
+	if i := strings.Index(lines[line-1], word); i >= 0 {
+		return i + 1
+	}
+	return 0
 }

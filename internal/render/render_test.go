@@ -196,42 +196,77 @@ func TestConditionalError(t *testing.T) {
 		m.Conditional = []manifest.Conditional{{Paths: []string{"a.txt"}, When: ".nope"}}
 	})
 	_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
-	if err == nil || !strings.Contains(err.Error(), `map has no entry for key "nope"`) ||
-		!strings.Contains(err.Error(), "fwgen.yaml conditional[0]") {
+	if err == nil || !strings.Contains(err.Error(), `unknown name "nope"`) ||
+		!strings.HasPrefix(err.Error(), "tpl/fwgen.yaml:") {
 		t.Errorf("error = %v", err)
 	}
 }
 
 func TestCheckPath(t *testing.T) {
-	ok := []string{"a", "a/b/c.txt", ".env", "a/.hidden/b", "...", "a..b", "sp ace", "tab\tname", "é/ü"}
+	ok := []string{"a", "a/b/c.txt", ".env", "a/.hidden/b", "...", "a..b", "sp ace", "é/ü", "console.py", "auxiliary/x", "com10"}
 	for _, p := range ok {
 		if err := checkPath(p); err != nil {
 			t.Errorf("checkPath(%q) = %v, want nil", p, err)
 		}
 	}
 	bad := map[string]string{
-		"/etc/passwd": "absolute",
-		"/":           "absolute",
-		"C:/x":        "absolute",
-		"c:":          "absolute",
-		"..":          "climbs out",
-		"../x":        "climbs out",
-		"a/../../x":   "climbs out",
-		"a/..":        "climbs out",
-		`a\b`:         "backslash",
-		`..\x`:        "backslash",
-		"a\x00b":      "NUL",
-		"":            "empty",
-		"a//b":        "empty",
-		"a/":          "empty",
-		"./a":         "'.'",
-		"a/./b":       "'.'",
-		".":           "'.'",
+		"/etc/passwd":                    "absolute",
+		"/":                              "absolute",
+		"C:/x":                           "absolute",
+		"c:":                             "absolute",
+		"..":                             "climbs out",
+		"../x":                           "climbs out",
+		"a/../../x":                      "climbs out",
+		"a/..":                           "climbs out",
+		`a\b`:                            "backslash",
+		`..\x`:                           "backslash",
+		"a\x00b":                         "NUL",
+		"":                               "empty",
+		"a//b":                           "empty",
+		"a/":                             "empty",
+		"./a":                            "'.'",
+		"a/./b":                          "'.'",
+		".":                              "'.'",
+		"tab\tname":                      "control character",
+		"new\nline":                      "control character",
+		"x/a\x7fb":                       "control character",
+		" lead":                          "white space",
+		"trail /x":                       "white space",
+		"CON":                            "device name",
+		"a/nul.txt":                      "device name",
+		"Com1.py":                        "device name",
+		"aux":                            "device name",
+		"LPT9":                           "device name",
+		".fwgen.yaml":                    "fwgen's own record",
+		".FWGEN.yaml":                    "fwgen's own record",
+		strings.Repeat("x", 256) + ".py": "bytes long",
 	}
 	for p, want := range bad {
 		err := checkPath(p)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("checkPath(%q) = %v, want an error mentioning %q", p, err, want)
+		}
+	}
+}
+
+// TestLayoutCollisions: paths that would be one file on a case-insensitive
+// or normalising file system, or a file and a folder at once.
+func TestLayoutCollisions(t *testing.T) {
+	nfc, nfd := "caf\u00e9.txt", "cafe\u0301.txt"
+	for _, tt := range []struct {
+		a, b, want string
+	}{
+		{"README.md", "readme.md", "only by case"},
+		{nfc, nfd, "Unicode normalisation"},
+		{"App/x.py", "app/y.py", "only by case"},
+		{"a/b", "A", "is a file"},
+		// The folder comes first in the walk, then a file of its name.
+		{`[% "a" %]/b`, "a", "needs as a folder"},
+	} {
+		tmpl := newTemplate(fstest.MapFS{tt.a: file("1"), tt.b: file("2")}, nil)
+		_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
+		if err == nil || fail.Code(err) != fail.CodeInvalid || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q + %q: error = %v, want exit 2 and %q", tt.a, tt.b, err, tt.want)
 		}
 	}
 }
@@ -340,9 +375,10 @@ func TestModes(t *testing.T) {
 
 func TestMissingKey(t *testing.T) {
 	for _, tt := range []struct{ src, text, want string }{
-		{"app.py", "line one\nline two [% .nope %]\n", `tpl/files/app.py:2: <.nope>: map has no entry for key "nope"`},
-		{"b.py", "[% .fwgen.nope %]", `tpl/files/b.py:1: <.fwgen.nope>: map has no entry for key "nope"`},
-		{"[% .nope %].py", "", `tpl/files/[% .nope %].py (path):1: <.nope>: map has no entry for key "nope"`},
+		{"app.py", "line one\nline two [% .nope %]\n", `tpl/files/app.py:2:13: <.nope>: unknown name "nope" (known: api, database, docker, extras, fwgen, port, project_slug)`},
+		{"s.py", "[% .project_slgu %]", `tpl/files/s.py:1:4: <.project_slgu>: unknown name "project_slgu"; did you mean "project_slug"? (known: api, database, docker, extras, fwgen, port, project_slug)`},
+		{"b.py", "[% .fwgen.nope %]", `tpl/files/b.py:1:10: <.fwgen.nope>: unknown name "nope" (known: name, template, template_version, version)`},
+		{"[% .nope %].py", "", `tpl/files/[% .nope %].py (path segment "[% .nope %].py"):1:4: <.nope>: unknown name "nope" (known: api, database, docker, extras, fwgen, port, project_slug)`},
 	} {
 		tmpl := newTemplate(fstest.MapFS{tt.src: file(tt.text)}, nil)
 		_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
@@ -361,10 +397,12 @@ func TestMissingKey(t *testing.T) {
 
 func TestParseError(t *testing.T) {
 	for _, tt := range []struct{ src, text, want string }{
-		{"a.py", "ok\n[% if .docker %]never closed\n", "tpl/files/a.py:3: unexpected EOF"},
-		{"b.py", "[% now %]", `tpl/files/b.py:1: function "now" not defined`},
-		{"c.py", "one\n[% end %]", "tpl/files/c.py:2: unexpected {{end}}"},
-		{"[% if %]x", "", "tpl/files/[% if %]x (path):1: missing value for if"},
+		{"a.py", "ok\n[% if .docker %]never closed\n", "tpl/files/a.py:3:1: unexpected EOF"},
+		{"b.py", "[% now %]", `tpl/files/b.py:1:4: function "now" is left out: fwgen has no functions that are random or read the clock or the environment, so the same answers always give the same bytes (secrets: secretKey, secretHex)`},
+		{"d.py", "x\n  [% .project_slug | uper %]", `tpl/files/d.py:2:22: unknown function "uper"; did you mean "upper"?`},
+		{"e.py", "[% .project_slug | lenn %]", `tpl/files/e.py:1:20: unknown function "lenn"; did you mean "len"?`},
+		{"c.py", "one\n[% end %]", "tpl/files/c.py:2:1: unexpected {{end}}"},
+		{"[% if %]x", "", `tpl/files/[% if %]x (path segment "[% if %]x"):1:1: missing value for if`},
 	} {
 		tmpl := newTemplate(fstest.MapFS{tt.src: file(tt.text)}, nil)
 		_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
@@ -381,7 +419,7 @@ func TestFunctionErrorIsFailure(t *testing.T) {
 	tmpl := newTemplate(fstest.MapFS{"a": file("[% secretKey 0 %]")}, nil)
 	_, err := New(tmpl, secret.Pinned("x")).Files(testData(nil))
 	if err == nil || !strings.Contains(err.Error(), "secret length 0 out of range 1..1024") ||
-		!strings.HasPrefix(err.Error(), "tpl/files/a:1: ") {
+		!strings.HasPrefix(err.Error(), "tpl/files/a:1:4: ") {
 		t.Errorf("error = %v", err)
 	}
 	if fail.Code(err) != fail.CodeFailure {
@@ -414,15 +452,15 @@ func TestStringAndTrue(t *testing.T) {
 		`eq .database "postgres"`: false, "and .docker .api": false, "or .docker (not .api)": true,
 		".port": true, `has "celery" .extras`: true, `has "redis" .extras`: false,
 	} {
-		got, err := e.True("w", expr, data)
+		got, err := e.True(Loc{File: "w"}, expr, data)
 		if err != nil || got != want {
 			t.Errorf("True(%s) = %v, %v; want %v", expr, got, err, want)
 		}
 	}
-	if _, err := e.True("w", ".nope", data); err == nil || fail.Code(err) != fail.CodeFailure {
+	if _, err := e.True(Loc{File: "w"}, ".nope", data); err == nil || fail.Code(err) != fail.CodeFailure {
 		t.Errorf("True(.nope) error = %v", err)
 	}
-	if _, err := e.True("w", "eq .a", data); err == nil {
+	if _, err := e.True(Loc{File: "w"}, "eq .a", data); err == nil {
 		t.Error("True with an exec error passed")
 	}
 	if _, err := e.String("d", "[% if %]", data); err == nil || fail.Code(err) != fail.CodeInvalid {

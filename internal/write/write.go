@@ -1,27 +1,39 @@
-// Package write puts a rendered project on disk whole or not at all.
+// Package write puts a rendered project on disk whole or not at all, and
+// never outside its target: every operation goes through a confined root
+// (see FS), every swap over existing files keeps a journal, and a later run
+// recovers what a killed one left.
 package write
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/fwgen/fwgen/internal/fail"
+	"github.com/fwgen/fwgen/internal/names"
 	"github.com/fwgen/fwgen/internal/render"
 )
 
 // Plan says how a project will be written into its target folder.
 type Plan struct {
 	Target string // absolute
-	// Fresh is true when the target is absent or empty: the project is
-	// staged beside it and renamed into place in one step.
+	// Fresh is true when the target is absent: the project is staged
+	// beside it and renamed into place in one step. An existing folder,
+	// empty or (with force) not, is filled in place: it is never deleted
+	// or recreated, so it may be a mount point or the shell's own folder.
 	Fresh bool
+	// Force allows replacing files; without it the folder must be empty.
+	Force bool
 	// Replaced lists the files --force will overwrite.
 	Replaced []string
+	// Say reports what fwgen recovered from an interrupted run; nil is silent.
+	Say func(string)
+
+	info fs.FileInfo // the target folder as Check saw it
 }
 
 // Check decides whether files may be written into target and how, without
@@ -32,29 +44,31 @@ func Check(target string, files []render.File, force bool) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolving %s: %w", target, err)
 	}
-	p := &Plan{Target: abs}
+	p := &Plan{Target: abs, Force: force}
 	info, err := os.Lstat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		p.Fresh = true
 		return p, nil
+	case errors.Is(err, syscall.ENOTDIR):
+		return nil, fail.Exists(fmt.Errorf("%s: a parent is a file, not a folder; nothing was written", short(abs)))
 	case err != nil:
-		return nil, fmt.Errorf("inspecting %s: %w", abs, err)
+		return nil, fmt.Errorf("inspecting %s: %w", short(abs), err)
 	case info.Mode()&fs.ModeSymlink != 0:
-		return nil, fail.Invalidf("%s is a symbolic link; give a real folder", abs)
+		return nil, fail.Invalidf("%s is a symbolic link; give a real folder", short(abs))
 	case !info.IsDir():
-		return nil, fail.Exists(fmt.Errorf("%s exists and is not a folder; nothing was written", abs))
+		return nil, fail.Exists(fmt.Errorf("%s exists and is not a folder; nothing was written", short(abs)))
 	}
+	p.info = info
 	entries, err := os.ReadDir(abs)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", abs, err)
+		return nil, fmt.Errorf("reading %s: %w", short(abs), err)
 	}
 	if len(entries) == 0 {
-		p.Fresh = true
 		return p, nil
 	}
 	if !force {
-		return nil, fail.Exists(fmt.Errorf("%s exists and is not empty; nothing was written (use --force to replace the files the template produces)", abs))
+		return nil, fail.Exists(fmt.Errorf("%s exists and is not empty; nothing was written (use --force to replace the files the template produces)", short(abs)))
 	}
 	for _, f := range files {
 		dst, err := inside(abs, f.Path)
@@ -64,10 +78,12 @@ func Check(target string, files []render.File, force bool) (*Plan, error) {
 		st, err := os.Lstat(dst)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+		case errors.Is(err, syscall.ENOTDIR):
+			return nil, fail.Exists(fmt.Errorf("%s: a parent is a file where the template needs a folder; nothing was written", short(dst)))
 		case err != nil:
-			return nil, fmt.Errorf("inspecting %s: %w", dst, err)
+			return nil, fmt.Errorf("inspecting %s: %w", short(dst), err)
 		case st.IsDir():
-			return nil, fail.Exists(fmt.Errorf("%s is a folder where the template writes a file; nothing was written", dst))
+			return nil, fail.Exists(fmt.Errorf("%s is a folder where the template writes a file; nothing was written", short(dst)))
 		default:
 			p.Replaced = append(p.Replaced, f.Path)
 		}
@@ -80,7 +96,7 @@ func Check(target string, files []render.File, force bool) (*Plan, error) {
 func inside(root, rel string) (string, error) {
 	dst := filepath.Join(root, filepath.FromSlash(rel))
 	if !within(root, dst) {
-		return "", fail.Invalidf("%s would be written outside %s", rel, root)
+		return "", fail.Invalidf("%s would be written outside %s", names.Shorten(rel), short(root))
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -98,7 +114,7 @@ func inside(root, rel string) (string, error) {
 			return "", fmt.Errorf("resolving %s: %w", d, err)
 		}
 		if !within(realRoot, real) {
-			return "", fail.Invalidf("%s would be written through a symbolic link to %s, outside %s", rel, real, root)
+			return "", fail.Invalidf("%s would be written through a symbolic link to %s, outside %s", names.Shorten(rel), short(real), short(root))
 		}
 		break
 	}
@@ -110,128 +126,5 @@ func within(root, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
-// Write carries out a plan. Files are first staged in a hidden folder beside
-// the target; a failure or a cancelled ctx before the last step removes the
-// staging folder and leaves the target as it was.
-func Write(ctx context.Context, p *Plan, files []render.File) (err error) {
-	parent := filepath.Dir(p.Target)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", parent, err)
-	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(p.Target)+".fwgen-")
-	if err != nil {
-		return fmt.Errorf("creating a staging folder in %s: %w", parent, err)
-	}
-	defer func() {
-		if rmErr := os.RemoveAll(stage); rmErr != nil && err == nil {
-			err = fmt.Errorf("removing staging folder: %w", rmErr)
-		}
-	}()
-	if err := os.Chmod(stage, 0o755); err != nil {
-		return fmt.Errorf("staging: %w", err)
-	}
-	made := map[string]bool{stage: true}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		dst := filepath.Join(stage, filepath.FromSlash(f.Path))
-		if dir := filepath.Dir(dst); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("staging %s: %w", f.Path, err)
-			}
-			made[dir] = true
-		}
-		if err := os.WriteFile(dst, f.Data, f.Mode.Perm()); err != nil {
-			return fmt.Errorf("staging %s: %w", f.Path, err)
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if p.Fresh {
-		// An empty target folder is replaced; rename cannot cross it.
-		if err := os.Remove(p.Target); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("replacing empty folder %s: %w", p.Target, err)
-		}
-		if err := os.Rename(stage, p.Target); err != nil {
-			return fmt.Errorf("moving the project into %s: %w", p.Target, err)
-		}
-		return nil
-	}
-	return swapIn(stage, p.Target, files)
-}
-
-// swapIn moves staged files over an existing folder one by one, keeping what
-// it replaces in a backup folder so that a failure can put everything back.
-func swapIn(stage, target string, files []render.File) error {
-	backup, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".fwgen-backup-")
-	if err != nil {
-		return fmt.Errorf("creating a backup folder: %w", err)
-	}
-	type step struct{ dst, saved string }
-	var done []step
-	var dirs []string
-	undo := func() {
-		for i := len(done) - 1; i >= 0; i-- {
-			_ = os.Remove(done[i].dst)
-			if done[i].saved != "" {
-				_ = os.Rename(done[i].saved, done[i].dst)
-			}
-		}
-		for i := len(dirs) - 1; i >= 0; i-- {
-			_ = os.Remove(dirs[i])
-		}
-		// Remove only removes an empty folder: anything that could not be
-		// put back stays in the backup rather than being lost.
-		_ = os.Remove(backup)
-	}
-	for i, f := range files {
-		dst := filepath.Join(target, filepath.FromSlash(f.Path))
-		newDirs, err := mkdirs(filepath.Dir(dst))
-		dirs = append(dirs, newDirs...)
-		if err != nil {
-			undo()
-			return fmt.Errorf("creating folders for %s: %w", f.Path, err)
-		}
-		st := step{dst: dst}
-		if _, err := os.Lstat(dst); err == nil {
-			st.saved = filepath.Join(backup, fmt.Sprint(i))
-			if err := os.Rename(dst, st.saved); err != nil {
-				undo()
-				return fmt.Errorf("setting aside %s: %w", f.Path, err)
-			}
-		}
-		if err := os.Rename(filepath.Join(stage, filepath.FromSlash(f.Path)), dst); err != nil {
-			if st.saved != "" {
-				_ = os.Rename(st.saved, dst)
-			}
-			undo()
-			return fmt.Errorf("writing %s: %w", f.Path, err)
-		}
-		done = append(done, st)
-	}
-	return os.RemoveAll(backup)
-}
-
-// mkdirs creates dir and its missing parents, returning those it created.
-func mkdirs(dir string) ([]string, error) {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil {
-			break
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	var made []string
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := os.Mkdir(missing[i], 0o755); err != nil {
-			return made, err
-		}
-		made = append(made, missing[i])
-	}
-	return made, nil
-}
+// short keeps a path in a message readable whatever its length.
+func short(p string) string { return names.Shorten(p) }

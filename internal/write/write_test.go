@@ -95,16 +95,18 @@ func assertProject(t *testing.T, target string, files []render.File) {
 	}
 }
 
-// assertNoLeftovers fails if a staging or backup folder remains beside target.
+// assertNoLeftovers fails if a work folder remains beside target or in it.
 func assertNoLeftovers(t *testing.T, target string) {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Dir(target))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+filepath.Base(target)+".fwgen-") {
-			t.Errorf("left behind %s", e.Name())
+	for _, dir := range []string{filepath.Dir(target), target} {
+		entries, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), workPrefix) {
+				t.Errorf("left behind %s in %s", e.Name(), dir)
+			}
 		}
 	}
 }
@@ -169,8 +171,12 @@ func TestEmptyTarget(t *testing.T) {
 	if err := os.Mkdir(target, 0o700); err != nil {
 		t.Fatal(err)
 	}
+	before, err := os.Stat(target)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, err := Check(target, project, false)
-	if err != nil || !p.Fresh {
+	if err != nil || p.Fresh {
 		t.Fatalf("Check = %+v, %v", p, err)
 	}
 	if err := Write(context.Background(), p, project); err != nil {
@@ -178,6 +184,11 @@ func TestEmptyTarget(t *testing.T) {
 	}
 	assertProject(t, target, project)
 	assertNoLeftovers(t, target)
+	// Filled in place: the same folder, with its own mode, not a new one.
+	after, err := os.Stat(target)
+	if err != nil || !os.SameFile(before, after) || after.Mode().Perm() != 0o700 {
+		t.Errorf("target was replaced: %v, mode %v", err, after.Mode())
+	}
 }
 
 func TestNonEmptyRefused(t *testing.T) {
@@ -451,7 +462,7 @@ func TestFreshTargetFilledMeanwhile(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := Check(target, project, false)
-	if err != nil || !p.Fresh {
+	if err != nil || p.Fresh {
 		t.Fatal(p, err)
 	}
 	writeTree(t, target, map[string]string{"theirs.txt": "x"})
@@ -465,10 +476,10 @@ func TestFreshTargetFilledMeanwhile(t *testing.T) {
 	assertNoLeftovers(t, target)
 }
 
-// TestForceRollback makes the swap fail after some files were already moved
-// in: the last file's parent turns into a regular file between Check and
-// Write. Every original file must be back byte for byte, with its mode,
-// and nothing new may remain, inside the target or beside it.
+// TestForceRollback: the last file's parent turns into a regular file
+// between Check and Write. The clash is found before any file is moved, so
+// the target stays byte for byte as it was (rollback after a failure half-way
+// is fault_test.go's).
 func TestForceRollback(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "proj")
 	writeTree(t, target, map[string]string{
@@ -493,9 +504,10 @@ func TestForceRollback(t *testing.T) {
 	writeTree(t, target, map[string]string{"zz": "a file where a folder goes"})
 	before := snapshot(t, target)
 
+	// The clash is found before anything is touched, and refused (3).
 	err = Write(context.Background(), p, files)
-	if err == nil || !strings.Contains(err.Error(), "zz/late.txt") {
-		t.Fatalf("Write error = %v, want a failure on zz/late.txt", err)
+	if err == nil || !strings.Contains(err.Error(), "zz is a file where the template needs a folder") || fail.Code(err) != fail.CodeExists {
+		t.Fatalf("Write error = %v, want a refusal naming zz", err)
 	}
 	after := snapshot(t, target)
 	if !mapsEqual(before, after) {
@@ -504,8 +516,7 @@ func TestForceRollback(t *testing.T) {
 	assertNoLeftovers(t, target)
 }
 
-// TestForceRollbackMkdirFails: the failure is creating a folder, not the
-// rename (a missing folder under a regular file).
+// TestForceRollbackMkdirFails: a missing folder under a regular file.
 func TestForceRollbackMkdirFails(t *testing.T) {
 	target := filepath.Join(t.TempDir(), "proj")
 	writeTree(t, target, map[string]string{"README.md": "old", "keep.txt": "mine"})
@@ -521,7 +532,7 @@ func TestForceRollbackMkdirFails(t *testing.T) {
 	writeTree(t, target, map[string]string{"zz": "file"})
 	before := snapshot(t, target)
 	err = Write(context.Background(), p, files)
-	if err == nil || !strings.Contains(err.Error(), "creating folders for zz/sub/late.txt") {
+	if err == nil || !strings.Contains(err.Error(), "zz is a file where the template needs a folder") || fail.Code(err) != fail.CodeExists {
 		t.Fatalf("Write error = %v", err)
 	}
 	if after := snapshot(t, target); !mapsEqual(before, after) {
@@ -571,4 +582,30 @@ func mapsEqual(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestFreshTargetMadeMeanwhile: the target was absent at Check and another
+// process made it, even empty, before the move: fwgen loses the race with
+// exit 3, takes nothing of theirs and leaves nothing of its own.
+func TestFreshTargetMadeMeanwhile(t *testing.T) {
+	for _, theirs := range []map[string]string{nil, {"theirs.txt": "x"}} {
+		target := filepath.Join(t.TempDir(), "proj")
+		p, err := Check(target, project, false)
+		if err != nil || !p.Fresh {
+			t.Fatal(p, err)
+		}
+		if err := os.Mkdir(target, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		writeTree(t, target, theirs)
+		before := snapshot(t, target)
+		err = Write(context.Background(), p, project)
+		if err == nil || fail.Code(err) != fail.CodeExists || !strings.Contains(err.Error(), "was created by someone else while fwgen ran") {
+			t.Errorf("error = %v (code %d)", err, fail.Code(err))
+		}
+		if !mapsEqual(before, snapshot(t, target)) {
+			t.Error("their folder changed")
+		}
+		assertNoLeftovers(t, target)
+	}
 }

@@ -13,7 +13,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # a reference to another variable.
 SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY",
-    "django-insecure-b98ed8%!e_9x34n$j+t0vtkyfjd#-7zj9m#klhmh5oh9zefv5)",
+    "django-insecure-67xsuar%*s*#2ywz9flwn-ew1(ro(8jwhqpg0d_k+=#@gbjgcz",
 )
 
 ALLOWED_HOSTS = env.list(

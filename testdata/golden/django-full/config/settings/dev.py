@@ -13,7 +13,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # a reference to another variable.
 SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY",
-    "django-insecure-5!qg*zk!%$$4d%$uu3awq*=4*ihk502y^$d@cp6c2a6pz^adr)",
+    "django-insecure-2%=*sigep5d+ajv3x1zy^(rnqh=ode1+6_27vshnft4_$!j-3)",
 )
 
 ALLOWED_HOSTS = env.list(

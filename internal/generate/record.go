@@ -1,4 +1,4 @@
-package cli
+package generate
 
 import (
 	"bytes"
@@ -10,16 +10,24 @@ import (
 	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/recommend"
 	"github.com/fwgen/fwgen/internal/render"
+	"github.com/fwgen/fwgen/internal/source"
 )
 
 // RecordFile is the name of the answers record at a project's root.
-const RecordFile = ".fwgen.yaml"
+const RecordFile = manifest.RecordFile
 
 // recordFile writes what produced the project: fwgen and template versions,
 // the recommendation, and every answer, in question order so that diffs of
-// the record stay readable. Secrets are never answers, so none lands here.
-// recorded is a replayed project's _recommendation, kept as it was.
-func recordFile(version string, t *manifest.Template, typed map[string]any, rec recommend.Answers, res *recommend.Result, recorded any) (render.File, error) {
+// the record stay readable. Answers to secret questions are left out.
+// A git template also records where it came from and the commit it was at,
+// so a replay or an update gets the same template bytes.
+func recordFile(version string, t *source.Template, typed map[string]any, r *Recommendation) (render.File, error) {
+	var rec recommend.Answers
+	var res *recommend.Result
+	var recorded any
+	if r != nil {
+		rec, res, recorded = r.Answers, r.Result, r.Recorded
+	}
 	doc := &yaml.Node{Kind: yaml.MappingNode}
 	add := func(key string, value any) error {
 		var v yaml.Node
@@ -29,10 +37,20 @@ func recordFile(version string, t *manifest.Template, typed map[string]any, rec 
 		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, &v)
 		return nil
 	}
-	meta := []struct {
+	type field struct {
 		k string
 		v any
-	}{{"_fwgen_version", version}, {"_template", t.Name}, {"_template_version", t.Version}}
+	}
+	meta := []field{{"_fwgen_version", version}, {"_template", t.Name}, {"_template_version", t.Version}}
+	if t.Kind != source.Builtin {
+		meta = append(meta, field{"_template_source", t.Location})
+	}
+	if t.Ref != "" {
+		meta = append(meta, field{"_template_ref", t.Ref})
+	}
+	if t.Commit != "" {
+		meta = append(meta, field{"_template_commit", t.Commit})
+	}
 	for _, m := range meta {
 		if err := add(m.k, m.v); err != nil {
 			return render.File{}, err
@@ -55,6 +73,9 @@ func recordFile(version string, t *manifest.Template, typed map[string]any, rec 
 		}
 	}
 	for _, k := range t.Keys() {
+		if q, _ := t.Question(k); q.Secret {
+			continue
+		}
 		if err := add(k, typed[k]); err != nil {
 			return render.File{}, err
 		}

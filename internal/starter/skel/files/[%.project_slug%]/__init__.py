@@ -1,0 +1,1 @@
+NAME = [% .project_name | pyString %]
