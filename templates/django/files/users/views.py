@@ -26,6 +26,10 @@ class SignupView(CreateView[User, SignupForm]):
     def form_valid(self, form: SignupForm) -> HttpResponse:
         response = super().form_valid(form)
         # Signing up logs the new user in, saving a round trip to the login page.
-        login(self.request, form.instance)
+        login(
+            self.request,
+            form.instance,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         messages.success(self.request, "Welcome! Your account has been created.")
         return response
