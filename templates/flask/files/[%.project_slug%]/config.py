@@ -37,6 +37,10 @@ class Config:
     # Stale connections are common behind poolers and after database restarts.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     PROXY_FIX_HOPS = 0
+    # Login throttling (see throttle.py): this many failures per account, or
+    # per client address, within the window lock it for the rest of the window.
+    LOGIN_FAILURE_LIMIT = 5
+    LOGIN_LOCKOUT_SECONDS = 900
 
     @classmethod
     def secret_key(cls, app: Flask, env: Env) -> str:
@@ -140,11 +144,14 @@ def configure(
         instance.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{instance / SQLITE_FILE}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
-    hops = env.get("PROXY_FIX_HOPS")
-    if hops:
-        if not hops.isdigit():
-            raise RuntimeError(f"PROXY_FIX_HOPS must be a whole number, not {hops!r}.")
-        app.config["PROXY_FIX_HOPS"] = int(hops)
+    for key in ("PROXY_FIX_HOPS", "LOGIN_FAILURE_LIMIT", "LOGIN_LOCKOUT_SECONDS"):
+        value = env.get(key)
+        if value:
+            if not value.isdigit():
+                raise RuntimeError(f"{key} must be a whole number, not {value!r}.")
+            app.config[key] = int(value)
+    if app.config["LOGIN_FAILURE_LIMIT"] < 1:
+        raise RuntimeError("LOGIN_FAILURE_LIMIT must be at least 1.")
 
 
 def normalize_database_url(url: str) -> str:

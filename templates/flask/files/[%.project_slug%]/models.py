@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, String, select
+from sqlalchemy import DateTime, Float, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,6 +36,24 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class LoginFailure(Base):
+    """One failed login, counted against its account and its client address.
+
+    Kept in the database rather than in memory so that every gunicorn worker
+    and every restart see the same count (see throttle.py).
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The counter's name: the account's e-mail or the client's address,
+    # each with its prefix (see throttle.keys).
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    # Unix time: plain arithmetic, and no time-zone handling that differs
+    # between SQLite and PostgreSQL.
+    failed_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 def normalize_email(email: str) -> str:

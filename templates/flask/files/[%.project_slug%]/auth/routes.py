@@ -2,11 +2,20 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from .. import throttle
 from ..extensions import db
 from ..models import User, authenticate
 from .forms import DUPLICATE_EMAIL, LoginForm, RegistrationForm
@@ -56,19 +65,37 @@ def register() -> str | Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit() and form.email.data and form.password.data:
+        counters = throttle.keys(form.email.data, request.remote_addr)
+        # Checked before the password, so a locked account stays locked
+        # whatever is tried, the right password included.
+        if wait := throttle.retry_after(counters):
+            return locked_out(wait)
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.clear(counters[0])
             login_user(user, remember=form.remember.data)
             flash("You are now logged in.", "success")
             return redirect(next_url or url_for("main.dashboard"))
+        throttle.record_failure(counters)
+        if wait := throttle.retry_after(counters):
+            return locked_out(wait)
         flash("Invalid email or password.", "danger")
     return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+def locked_out(wait: int) -> tuple[str, int, dict[str, str]]:
+    page = render_template(
+        "auth/locked_out.html",
+        minutes=max(1, -(-wait // 60)),
+        limit=current_app.config["LOGIN_FAILURE_LIMIT"],
+    )
+    return page, 429, {"Retry-After": str(wait)}
 
 
 @bp.post("/logout")
