@@ -109,7 +109,8 @@ def test_login_then_dashboard_then_logout(client: FlaskClient, user: User) -> No
     assert "ada@example.com" in dashboard.get_data(as_text=True)
 
     response = client.post("/auth/logout")
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "You have been logged out" in response.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302
 
 
@@ -211,10 +212,15 @@ def test_duplicate_email_race_is_reported_on_the_form(
 
 
 def test_user_loader_ignores_malformed_ids(app: Flask, user: User) -> None:
+    token = user.session_token
     with app.app_context():
         assert load_user("not-a-number") is None
-        assert load_user(str(user.id + 1)) is None
-        loaded = load_user(str(user.id))
+        assert load_user(str(user.id)) is None
+        assert load_user(f"{user.id}:") is None
+        assert load_user(f"{user.id + 1}:{token}:n") is None
+        assert load_user(f"{user.id}:{token[:-1]}x:n") is None
+        loaded = load_user(f"{user.id}:{token}:n")
         assert loaded is not None
         assert loaded.email == user.email
+        assert loaded.get_id() == f"{user.id}:{token}:n"
         assert repr(loaded) == f"<User {user.id} {user.email}>"

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -79,6 +80,8 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             throttle.clear(counters[0])
+            user.start_login()
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash("You are now logged in.", "success")
             return redirect(next_url or url_for("main.dashboard"))
@@ -103,6 +106,16 @@ def locked_out(wait: int) -> tuple[str, int, dict[str, str]]:
 def logout() -> Response:
     # POST only, and CSRF-checked like every form, so a link or an image on
     # another site cannot log the user out.
+    user = db.session.get(User, current_user.id)
+    if user is not None:
+        # Every session and remember-me cookie of this user ends, on every
+        # device, copies included.
+        user.end_sessions()
+        db.session.commit()
     logout_user()
-    flash("You have been logged out.", "info")
-    return redirect(url_for("main.index"))
+    # A page rather than a redirect with a flashed message: the message would
+    # live in the very cookies that Clear-Site-Data removes.
+    response = make_response(render_template("auth/logged_out.html"))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
