@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from users.views import SignupView
+from users.views import LogoutView, SignupView
 
 urlpatterns = [
     path("signup/", SignupView.as_view(), name="signup"),
@@ -12,5 +12,7 @@ urlpatterns = [
     ),
     # Django 5's LogoutView accepts only POST: a link or an <img> on another
     # site cannot log people out.
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # It also deletes the session on the server, so a copy of the cookie is
+    # refused afterwards.
+    path("logout/", LogoutView.as_view(), name="logout"),
 ]

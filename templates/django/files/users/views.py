@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -32,4 +33,15 @@ class SignupView(CreateView[User, SignupForm]):
             backend="django.contrib.auth.backends.ModelBackend",
         )
         messages.success(self.request, "Welcome! Your account has been created.")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which deletes the session on the server and is
+    never cached (Cache-Control: no-store, ...), plus the header that tells
+    the browser to drop what it kept."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cookies", "storage"'
         return response
