@@ -11,10 +11,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import passwords
 from ..extensions import db
 from ..models import User, normalize_email
 
-MIN_PASSWORD_LENGTH = 8
 DUPLICATE_EMAIL = "An account with this email address already exists."
 
 
@@ -30,7 +30,7 @@ class RegistrationForm(FlaskForm):
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)],
+        validators=[DataRequired(), Length(max=passwords.MAX_LENGTH)],
     )
     confirm = PasswordField(
         "Confirm password",
@@ -40,6 +40,11 @@ class RegistrationForm(FlaskForm):
         ],
     )
     submit = SubmitField("Create account")
+
+    def validate_password(self, field: PasswordField) -> None:
+        found = passwords.problems(field.data or "", self.email.data)
+        if found:
+            raise ValidationError(" ".join(found))
 
     def validate_email(self, field: EmailField) -> None:
         taken = db.session.scalar(select(User.id).where(User.email == field.data))
