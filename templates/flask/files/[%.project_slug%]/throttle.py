@@ -21,9 +21,11 @@ from .extensions import db
 from .models import LoginFailure
 
 
-def keys(email: str, address: str | None) -> list[str]:
-    """The counters a login for ``email`` from ``address`` is charged to."""
-    return [f"account:{email}", f"address:{address or 'unknown'}"]
+def keys(email: str, address: str | None, kind: str = "login") -> list[str]:
+    """The counters an attempt of ``kind`` for ``email`` from ``address`` is
+    charged to; each kind (login, reset, register) is counted on its own."""
+    prefix = "" if kind == "login" else f"{kind}-"
+    return [f"{prefix}account:{email}", f"{prefix}address:{address or 'unknown'}"]
 
 
 def _limits() -> tuple[int, float]:

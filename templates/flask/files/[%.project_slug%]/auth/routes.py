@@ -13,13 +13,22 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from .. import throttle
 from ..extensions import db
+from ..mail import send
 from ..models import User, authenticate
-from .forms import DUPLICATE_EMAIL, LoginForm, RegistrationForm
+from . import reset
+from .forms import (
+    DUPLICATE_EMAIL,
+    LoginForm,
+    NewPasswordForm,
+    RegistrationForm,
+    ResetRequestForm,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -119,3 +128,56 @@ def logout() -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Clear-Site-Data"] = '"cookies", "storage"'
     return response
+
+
+RESET_SENT = (
+    "If an account uses that address, we have sent it a link to choose a new "
+    "password. It is valid for {minutes} minutes."
+)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_request() -> str | Response | tuple[str, int, dict[str, str]]:
+    form = ResetRequestForm()
+    if form.validate_on_submit() and form.email.data:
+        counters = throttle.keys(form.email.data, request.remote_addr, "reset")
+        if wait := throttle.retry_after(counters):
+            return locked_out(wait)
+        # Every request counts, so nobody can mail an address without end.
+        throttle.record_failure(counters)
+        user = db.session.scalar(select(User).where(User.email == form.email.data))
+        if user is not None:
+            link = url_for(
+                "auth.reset_password", token=reset.make_token(user), _external=True
+            )
+            send(
+                user.email,
+                "Choose a new password",
+                render_template("auth/email/reset.txt", link=link, minutes=minutes()),
+            )
+        # The same answer whether or not the address has an account.
+        flash(RESET_SENT.format(minutes=minutes()), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    user = reset.user_for(token)
+    if user is None:
+        flash("That link is invalid or has expired. Ask for a new one.", "danger")
+        return redirect(url_for("auth.reset_request"))
+    form = NewPasswordForm(user.email)
+    if form.validate_on_submit() and form.password.data:
+        # Also ends every session of the user (see User.set_password), and
+        # makes this link and every older one useless.
+        user.set_password(form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password has been changed. Please log in.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+def minutes() -> int:
+    return int(current_app.config["PASSWORD_RESET_SECONDS"]) // 60
