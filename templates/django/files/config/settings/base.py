@@ -146,6 +146,11 @@ AXES_LOCKOUT_CALLABLE = "users.throttle.lockout_response"
 # address, which would lock out everyone at once: point AXES_CLIENT_IP_CALLABLE
 # at a function that reads the header your proxy overwrites.
 
+# The sender of the e-mails; where they go is EMAIL_URL (dev.py, prod.py).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# How long a password-reset link is valid, in seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
