@@ -39,6 +39,7 @@ func (r *variantRun) djangoSteps() []step {
 			return err
 		}},
 		{name: "gunicorn-prod", run: r.djangoProduction},
+		{name: "attack", run: r.attack},
 		{name: "browser", run: r.djangoBrowser},
 		{name: "sdist-tests", run: r.stepSdist},
 		{name: "wheel-install", run: r.stepWheelInstall},
@@ -182,6 +183,10 @@ func (r *variantRun) djangoBrowser() error {
 		b.failureShot(r.v.Name + "-failure")
 		return fmt.Errorf("%w\n%s", err, srv.describe())
 	}
+	if err := r.browserReset(b, srv, r.browserAccount, "/accounts/password_reset/", "/accounts/login/"); err != nil {
+		b.failureShot(r.v.Name + "-reset-failure")
+		return fmt.Errorf("%w\n%s", err, srv.describe())
+	}
 	if r.v.answer("api_docs") == "true" {
 		return r.djangoAPIDocs(srv)
 	}
@@ -195,6 +200,7 @@ func (r *variantRun) djangoBrowserFlow(b *browser, env []string) error {
 		username: "e2e" + id,
 		password: "E2e-pass-" + randomHex(6) + "!",
 	}
+	r.browserAccount = acct
 	hasPassword := `f => f.querySelector('input[type=password]')`
 
 	// Sign up.

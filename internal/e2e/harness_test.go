@@ -310,6 +310,7 @@ type variantRun struct {
 	prodSecret      string // Django production secret, shared by its steps
 	noControlSocket *bool  // whether gunicorn takes --no-control-socket
 	flaskDBCmd      *flaskDBCommand
+	browserAccount  *account // the account the browser flow signed up
 
 	passed, counted int
 	testsPassed     int

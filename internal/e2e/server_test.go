@@ -316,9 +316,11 @@ func (c *checkList) err() error {
 }
 
 // gunicorn returns the command line that serves app on 127.0.0.1:port with
-// the virtualenv's gunicorn, logging requests to the server log.
+// the virtualenv's gunicorn and two workers, as in production, logging
+// requests with the pid of the worker that answered (accessLineRe reads it).
 func (r *variantRun) gunicorn(app string, port int) []string {
-	argv := []string{r.bin("gunicorn"), app, "-b", fmt.Sprintf("127.0.0.1:%d", port), "--access-logfile", "-"}
+	argv := []string{r.bin("gunicorn"), app, "-b", fmt.Sprintf("127.0.0.1:%d", port), "--workers", "2",
+		"--access-logfile", "-", "--access-logformat", `%(h)s %(t)s "%(r)s" %(s)s %(b)s pid=%(p)s`}
 	if r.noControlSocket == nil {
 		// Gunicorn 24+ opens a control socket under ~/.gunicorn by default;
 		// servers of the suite (and of anyone else on the machine) must not
