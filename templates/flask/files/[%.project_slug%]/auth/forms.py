@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import (
     DataRequired,
@@ -12,10 +11,7 @@ from wtforms.validators import (
 )
 
 from .. import passwords
-from ..extensions import db
-from ..models import User, normalize_email
-
-DUPLICATE_EMAIL = "An account with this email address already exists."
+from ..models import normalize_email
 
 
 def _normalize(value: str | None) -> str | None:
@@ -45,11 +41,6 @@ class RegistrationForm(FlaskForm):
         found = passwords.problems(field.data or "", self.email.data)
         if found:
             raise ValidationError(" ".join(found))
-
-    def validate_email(self, field: EmailField) -> None:
-        taken = db.session.scalar(select(User.id).where(User.email == field.data))
-        if taken is not None:
-            raise ValidationError(DUPLICATE_EMAIL)
 
 
 class LoginForm(FlaskForm):

@@ -23,7 +23,6 @@ from ..mail import send
 from ..models import User, authenticate
 from . import reset
 from .forms import (
-    DUPLICATE_EMAIL,
     LoginForm,
     NewPasswordForm,
     RegistrationForm,
@@ -51,26 +50,49 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+SIGNED_UP = (
+    "Thank you. We have sent a message to that address: if it is new here, "
+    "your account is ready and you can log in."
+)
+
+
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> str | Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = RegistrationForm()
     # validate_on_submit() guarantees the required fields; the data checks
     # tell the type checker so.
     if form.validate_on_submit() and form.email.data and form.password.data:
+        counters = throttle.keys(form.email.data, request.remote_addr, "register")
+        if wait := throttle.retry_after(counters):
+            return locked_out(wait)
+        throttle.record_failure(counters)
+        # An address that has an account gets the same answer as a new one,
+        # so the form does not tell anyone who has an account here; its
+        # owner hears about the attempt instead, and the account is left as
+        # it is. The password is hashed either way, which keeps the times
+        # alike too.
         user = User(email=form.email.data)
         user.set_password(form.password.data)
         db.session.add(user)
         try:
             db.session.commit()
         except IntegrityError:
-            # Lost a race with a concurrent registration of the same address.
             db.session.rollback()
-            form.email.errors = [*form.email.errors, DUPLICATE_EMAIL]
+            send(
+                form.email.data,
+                "Someone tried to sign up with your address",
+                render_template("auth/email/already_registered.txt"),
+            )
         else:
-            flash("Your account has been created. Please log in.", "success")
-            return redirect(url_for("auth.login"))
+            send(
+                user.email,
+                "Welcome",
+                render_template("auth/email/welcome.txt"),
+            )
+        flash(SIGNED_UP, "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
 
