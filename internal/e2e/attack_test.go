@@ -143,6 +143,7 @@ func (r *variantRun) attack() error {
 	}
 	r.checkSessionsEnd(cl, srv, target, password)
 	r.checkWeakPasswords(cl, srv, target)
+	r.checkSignupIdentical(cl, srv, target, "carol@example.com", password)
 	if cl.err() != nil {
 		return fmt.Errorf("%w\n%s", cl.err(), srv.describe())
 	}

@@ -148,3 +148,33 @@ func djangoSignup(c *webClient, name, email, password string) (*response, error)
 		"username": {name}, "email": {email}, "password1": {password}, "password2": {password},
 	})
 }
+
+var csrfValueRe = regexp.MustCompile(`(name="(?:csrf_token|csrfmiddlewaretoken)"[^>]*value=")[^"]*"|(value=")[^"]*("[^>]*name="(?:csrf_token|csrfmiddlewaretoken)")`)
+
+// maskCSRF blanks the CSRF tokens, which differ on every page by design.
+func maskCSRF(html string) string { return csrfValueRe.ReplaceAllString(html, `${1}${2}CSRF"${3}`) }
+
+// checkSignupIdentical signs up once with a new address and once with a
+// taken one: the answers, and the pages they lead to, must be the same.
+func (r *variantRun) checkSignupIdentical(cl *checkList, srv *server, target attackTarget, takenEmail, password string) {
+	answer := func(name, email, forward string) (int, string, string) {
+		c := newWebClient(srv.base, forward)
+		resp, err := target.signup(c, name, email, password+"x")
+		if err != nil {
+			cl.fail("sign-up as %s: %v", email, err)
+			return 0, "", ""
+		}
+		loc := resp.Header.Get("Location")
+		page := ""
+		if loc != "" {
+			if next, err := c.get(loc); err == nil {
+				page = maskCSRF(next.body)
+			}
+		}
+		return resp.StatusCode, loc, page
+	}
+	s1, l1, p1 := answer("newcomer", "newcomer@example.com", "198.51.100.50")
+	s2, l2, p2 := answer("newcomer2", strings.ToUpper(takenEmail), "198.51.100.51")
+	cl.ok(s1 == s2 && l1 == l2 && p1 == p2 && p1 != "",
+		"sign-up with a taken address answers like a new one (%d %s vs %d %s; pages equal: %v)", s1, l1, s2, l2, p1 == p2)
+}
