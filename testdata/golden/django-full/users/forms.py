@@ -27,8 +27,22 @@ class UniqueEmailMixin(forms.ModelForm[User]):
 # describe those Meta classes, so type checkers could not follow them.
 
 
-class SignupForm(UniqueEmailMixin, UserCreationForm[User]):
-    """Fields: username, email, password1, password2."""
+class SignupForm(UserCreationForm[User]):
+    """Fields: username, email, password1, password2.
+
+    A taken e-mail address is not an error here: SignupView answers it like a
+    new one, so the form does not tell who has an account. A taken username
+    still is, as a sign-up cannot go on without a name of its own.
+    """
+
+    def clean_email(self) -> str:
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def validate_unique(self) -> None:
+        try:
+            self.instance.validate_unique(exclude={"email"})
+        except forms.ValidationError as error:
+            self.add_error(None, error)
 
     class Meta:
         model = User

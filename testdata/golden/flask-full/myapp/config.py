@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 from dotenv import dotenv_values
 from flask import Flask
 
+from .mail import check_url as check_email_url
+
 DEFAULT_ENV = "development"
 SQLITE_FILE = "myapp.sqlite"
 
@@ -37,6 +39,15 @@ class Config:
     # Stale connections are common behind poolers and after database restarts.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     PROXY_FIX_HOPS = 0
+    # Login throttling (see throttle.py): this many failures per account, or
+    # per client address, within the window lock it for the rest of the window.
+    LOGIN_FAILURE_LIMIT = 5
+    LOGIN_LOCKOUT_SECONDS = 900
+    # How long a password-reset link stays valid.
+    PASSWORD_RESET_SECONDS = 3600
+    # Where e-mail goes (see mail.py): the console outside production.
+    EMAIL_URL = "consolemail://"
+    MAIL_FROM = "webmaster@localhost"
 
     @classmethod
     def secret_key(cls, app: Flask, env: Env) -> str:
@@ -56,6 +67,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    EMAIL_URL = "memory://"
     # Tests that exercise CSRF switch it back on; the rest post forms directly.
     WTF_CSRF_ENABLED = False
 
@@ -71,6 +83,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # Django's default too: a mail server on this machine.
+    EMAIL_URL = "smtp://localhost:25"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -140,11 +154,23 @@ def configure(
         instance.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{instance / SQLITE_FILE}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
-    hops = env.get("PROXY_FIX_HOPS")
-    if hops:
-        if not hops.isdigit():
-            raise RuntimeError(f"PROXY_FIX_HOPS must be a whole number, not {hops!r}.")
-        app.config["PROXY_FIX_HOPS"] = int(hops)
+    for key in ("EMAIL_URL", "MAIL_FROM"):
+        if env.get(key):
+            app.config[key] = env[key]
+    check_email_url(app.config["EMAIL_URL"])
+    for key in (
+        "PROXY_FIX_HOPS",
+        "LOGIN_FAILURE_LIMIT",
+        "LOGIN_LOCKOUT_SECONDS",
+        "PASSWORD_RESET_SECONDS",
+    ):
+        value = env.get(key)
+        if value:
+            if not value.isdigit():
+                raise RuntimeError(f"{key} must be a whole number, not {value!r}.")
+            app.config[key] = int(value)
+    if app.config["LOGIN_FAILURE_LIMIT"] < 1:
+        raise RuntimeError("LOGIN_FAILURE_LIMIT must be at least 1.")
 
 
 def normalize_database_url(url: str) -> str:

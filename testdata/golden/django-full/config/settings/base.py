@@ -7,6 +7,7 @@ real environment win over it.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "axes",
     "drf_spectacular",
     "users",
     "api",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers for the views that refused a
+    # locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +106,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is painful.
 AUTH_USER_MODEL = "users.User"
+# django-axes checks every authenticate() call that carries a request: the
+# login form and the admin's login alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 # No LOGOUT_REDIRECT_URL: logging out renders registration/logged_out.html.
@@ -114,6 +125,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes). Failures are counted in the database, so
+# every gunicorn worker and every restart sees the same count. After
+# AXES_FAILURE_LIMIT failures for one username, or from one client address,
+# further logins for it are answered 429 with Retry-After, right password or
+# not, until AXES_COOLOFF_MINUTES have passed since the last failure.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Each entry is counted on its own: per account, and per client address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not extend it, so Retry-After holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "users.throttle.lockout_response"
+# The client address is REMOTE_ADDR. Behind a proxy that is the proxy's own
+# address, which would lock out everyone at once: point AXES_CLIENT_IP_CALLABLE
+# at a function that reads the header your proxy overwrites.
+
+# The sender of the e-mails; where they go is EMAIL_URL (dev.py, prod.py).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# How long a password-reset link is valid, in seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
