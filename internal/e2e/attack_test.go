@@ -42,7 +42,9 @@ type attackTarget struct {
 }
 
 func (r *variantRun) flaskAttackTarget() (attackTarget, error) {
-	env := r.env("APP_ENV=production", "SECRET_KEY="+randomSecret(48), "DATABASE_URL="+r.sqliteURL("attack.sqlite3"))
+	// Mail goes to the server's console, where the checks read it.
+	env := r.env("APP_ENV=production", "SECRET_KEY="+randomSecret(48), "DATABASE_URL="+r.sqliteURL("attack.sqlite3"),
+		"EMAIL_URL=consolemail://")
 	if _, err := r.flaskDBRun(r.flaskDB(), env, "upgrade"); err != nil {
 		return attackTarget{}, fmt.Errorf("migrating the attack database: %w", err)
 	}
@@ -67,7 +69,7 @@ func (r *variantRun) flaskAttackTarget() (attackTarget, error) {
 }
 
 func (r *variantRun) djangoAttackTarget() (attackTarget, error) {
-	env := mergeEnv(r.djangoProdEnv(), "DATABASE_URL="+r.sqliteURL("attack.sqlite3"))
+	env := mergeEnv(r.djangoProdEnv(), "DATABASE_URL="+r.sqliteURL("attack.sqlite3"), "EMAIL_URL=consolemail://")
 	if _, err := r.manage(env, "migrate", "--noinput"); err != nil {
 		return attackTarget{}, fmt.Errorf("migrating the attack database: %w", err)
 	}

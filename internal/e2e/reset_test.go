@@ -177,4 +177,10 @@ func (r *variantRun) checkSignupIdentical(cl *checkList, srv *server, target att
 	s2, l2, p2 := answer("newcomer2", strings.ToUpper(takenEmail), "198.51.100.51")
 	cl.ok(s1 == s2 && l1 == l2 && p1 == p2 && p1 != "",
 		"sign-up with a taken address answers like a new one (%d %s vs %d %s; pages equal: %v)", s1, l1, s2, l2, p1 == p2)
+	// Its owner hears about it instead, by mail (on the server's console).
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(srv.out.String(), "Someone tried to sign up") && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	cl.ok(strings.Contains(srv.out.String(), "Someone tried to sign up"), "the owner of the taken address was sent a mail about the sign-up")
 }
