@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "axes",
 [%- if .api_docs %]
     "drf_spectacular",
+    # Swagger UI's files, pinned and served from here instead of a CDN.
+    "drf_spectacular_sidecar",
 [%- end %]
     "users",
     "api",
@@ -239,5 +241,8 @@ SPECTACULAR_SETTINGS = {
     # The API's contract is JSON. The form parsers stay on for the
     # browsable API's HTML forms, but are not offered to clients.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Swagger UI from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 [%- end %]
