@@ -1,7 +1,9 @@
 """Response headers that Django and django-csp do not send."""
 
 from collections.abc import Callable
+from wsgiref.headers import Headers
 
+from csp.utils import build_policy
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -33,3 +35,11 @@ class BrowserPolicyMiddleware:
             # back-button caches after logout.
             add_never_cache_headers(response)
         return response
+
+
+def static_file_headers(headers: Headers, path: str, url: str) -> None:
+    """The same policy on static files, which WhiteNoise answers before the
+    middleware further down ever runs (WHITENOISE_ADD_HEADERS_FUNCTION)."""
+    headers["Content-Security-Policy"] = build_policy()
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY

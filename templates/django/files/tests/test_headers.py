@@ -2,13 +2,20 @@
 
 import pytest
 
-PAGES = ["/", "/accounts/login/", "/accounts/signup/", "/no-such-page/"]
+PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/no-such-page/",
+    "/static/css/site.css",
+]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_carries_the_policy(client, path):
     response = client.get(path)
+    response.close()
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp

@@ -15,6 +15,8 @@ import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
 
+from config.middleware import static_file_headers
+
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Note],
 # CreateView[User, SignupForm]) as the type annotations write them.
 django_stubs_ext.monkeypatch()
@@ -165,6 +167,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files get the browser policy too (WhiteNoise answers them before
+# the middleware that would add it).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
