@@ -35,6 +35,7 @@ type attackTarget struct {
 	logout    string   // where that form posts
 	remember  bool     // the login form has "remember me"
 	signup    func(c *webClient, name, email, password string) (*response, error)
+	static    string // a static file
 	// resetThrottle lifts the lockouts that the throttle check left.
 	resetThrottle func() error
 	// makeUser creates an account and returns its login name.
@@ -51,7 +52,7 @@ func (r *variantRun) flaskAttackTarget() (attackTarget, error) {
 	return attackTarget{
 		app: "wsgi:app", health: "/healthz", env: env,
 		login: "/auth/login", userField: "email", csrfField: "csrf_token",
-		signup: flaskSignup, private: "/dashboard", refused: 302, withOut: "/dashboard", logout: "/auth/logout", remember: true,
+		signup: flaskSignup, static: "/static/style.css", private: "/dashboard", refused: 302, withOut: "/dashboard", logout: "/auth/logout", remember: true,
 		// The checks that follow come from other addresses, for other accounts.
 		resetThrottle: func() error { return nil },
 		makeUser: func(c *webClient, name, password string) (string, error) {
@@ -76,7 +77,7 @@ func (r *variantRun) djangoAttackTarget() (attackTarget, error) {
 	return attackTarget{
 		app: "config.wsgi:application", health: "/healthz/", env: env,
 		login: "/accounts/login/", userField: "username", csrfField: "csrfmiddlewaretoken",
-		signup: djangoSignup, private: r.apiResourcePath(), refused: 403, withOut: "/", logout: "/accounts/logout/",
+		signup: djangoSignup, static: "/static/css/site.css", private: r.apiResourcePath(), refused: 403, withOut: "/", logout: "/accounts/logout/",
 		// Django sees every request come from 127.0.0.1 (no proxy in front),
 		// which the throttle check has locked.
 		resetThrottle: func() error { _, err := r.manage(env, "axes_reset"); return err },
@@ -146,6 +147,7 @@ func (r *variantRun) attack() error {
 	r.checkSessionsEnd(cl, srv, target, password)
 	r.checkWeakPasswords(cl, srv, target)
 	r.checkSignupIdentical(cl, srv, target, "carol@example.com", password)
+	r.checkHeaders(cl, srv, target, password)
 	if cl.err() != nil {
 		return fmt.Errorf("%w\n%s", cl.err(), srv.describe())
 	}
@@ -430,4 +432,67 @@ func hiddenValue(html, name string) string {
 		}
 	}
 	return ""
+}
+
+// checkHeaders asks for every page type, anonymous and logged in, and checks
+// the browser policy on each answer.
+func (r *variantRun) checkHeaders(cl *checkList, srv *server, target attackTarget, password string) {
+	user := "carol@example.com"
+	if target.userField == "username" {
+		user = "carol"
+	}
+	in := newWebClient(srv.base, "198.51.100.60")
+	if resp, err := in.login(target, user, password); err != nil || resp.StatusCode != 302 {
+		cl.fail("login for the header checks failed")
+		return
+	}
+	anon := newWebClient(srv.base, "198.51.100.61")
+	notFound := "/no-such-page/"
+	pages := []struct {
+		name, path string
+		c          *webClient
+		loggedIn   bool
+	}{
+		{"home", "/", anon, false},
+		{"login", target.login, anon, false},
+		{"static", target.static, anon, false},
+		{"404", notFound, anon, false},
+		{"home (logged in)", "/", in, true},
+		{"private (logged in)", target.private, in, true},
+		{"static (logged in)", target.static, in, true},
+		{"404 (logged in)", notFound, in, true},
+	}
+	var table []string
+	for _, p := range pages {
+		resp, err := p.c.get(p.path)
+		if err != nil {
+			cl.fail("GET %s: %v", p.path, err)
+			continue
+		}
+		h := resp.Header
+		csp, coop, pp, hsts, cc := h.Get("Content-Security-Policy"), h.Get("Cross-Origin-Opener-Policy"),
+			h.Get("Permissions-Policy"), h.Get("Strict-Transport-Security"), h.Get("Cache-Control")
+		cl.ok(strings.Contains(csp, "default-src 'self'") && !strings.Contains(csp, "unsafe-inline"),
+			"%s %s -> %d: CSP %q (strict, no unsafe-inline)", p.name, p.path, resp.StatusCode, csp)
+		cl.ok(coop == "same-origin", "%s: Cross-Origin-Opener-Policy %q", p.name, coop)
+		cl.ok(strings.Contains(pp, "camera=()"), "%s: Permissions-Policy %q", p.name, pp)
+		cl.ok(strings.Contains(hsts, "max-age="), "%s: Strict-Transport-Security %q", p.name, hsts)
+		cl.ok(h.Get("X-Content-Type-Options") == "nosniff", "%s: X-Content-Type-Options %q", p.name, h.Get("X-Content-Type-Options"))
+		// Django's static files are answered by WhiteNoise before the session
+		// is read, so it cannot tell a logged-in request; they are public
+		// and the same for everyone (see the project README).
+		if p.loggedIn && !(p.path == target.static && r.v.Framework == "django") {
+			cl.ok(strings.Contains(cc, "no-store"), "%s: Cache-Control %q (want no-store)", p.name, cc)
+		}
+		table = append(table, fmt.Sprintf("%s %s %d: CSP=%v COOP=%s PP=%v HSTS=%v Cache-Control=%q",
+			p.name, p.path, resp.StatusCode, csp != "", coop, pp != "", hsts != "", cc))
+	}
+	if resp, err := request("GET", srv.base+"/", nil, nil); err == nil {
+		loc := resp.Header.Get("Location")
+		cl.ok(resp.StatusCode == 301 && strings.HasPrefix(loc, "https://"), "plain http GET / -> %d %s (want 301 to https)", resp.StatusCode, loc)
+	}
+	if resp, err := request("GET", srv.base+target.health, nil, nil); err == nil {
+		cl.ok(resp.StatusCode == 200, "plain http GET %s -> %d (want 200: exempt from the redirect)", target.health, resp.StatusCode)
+	}
+	r.note("headers:\n    %s", strings.Join(table, "\n    "))
 }

@@ -188,6 +188,19 @@ func (r *variantRun) djangoBrowser() error {
 		return fmt.Errorf("%w\n%s", err, srv.describe())
 	}
 	if r.v.answer("api_docs") == "true" {
+		// Swagger UI runs its scripts under the policy too.
+		if err := b.open("/api/docs/", 200); err != nil {
+			return err
+		}
+		time.Sleep(1500 * time.Millisecond) // Swagger UI fetches the schema and renders
+		if ok, _ := b.eval(`!!document.querySelector('.swagger-ui .info')`); !ok {
+			return fmt.Errorf("Swagger UI did not render at /api/docs/; page says:\n%s", b.text(800))
+		}
+	}
+	if err := b.checkCSP(); err != nil {
+		return err
+	}
+	if r.v.answer("api_docs") == "true" {
 		return r.djangoAPIDocs(srv)
 	}
 	return nil

@@ -305,7 +305,7 @@ func (r *variantRun) flaskBrowser() error {
 		b.failureShot(r.v.Name + "-reset-failure")
 		return fmt.Errorf("%w\n%s", err, srv.describe())
 	}
-	return nil
+	return b.checkCSP()
 }
 
 func (r *variantRun) flaskBrowserFlow(b *browser) error {
