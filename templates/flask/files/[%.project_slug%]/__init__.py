@@ -49,8 +49,7 @@ def create_app(config_name: str | None = None) -> Flask:
 [%- end %]
 
     app.after_request(set_security_headers)
-    if app.config["FORCE_HTTPS"]:
-        app.before_request(redirect_to_https)
+    app.before_request(redirect_to_https)
 
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
@@ -114,6 +113,10 @@ def redirect_to_https() -> BaseResponse | None:
     ``request.is_secure`` reads X-Forwarded-Proto through ProxyFix. The health
     check stays reachable over plain HTTP from inside the network.
     """
-    if request.is_secure or request.path == "/healthz":
+    if (
+        not current_app.config["FORCE_HTTPS"]
+        or request.is_secure
+        or request.path == "/healthz"
+    ):
         return None
     return redirect(request.url.replace("http://", "https://", 1), code=301)
