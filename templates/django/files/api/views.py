@@ -1,5 +1,8 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+[%- if .api_docs %]
+from drf_spectacular.utils import extend_schema
+[%- end %]
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -8,6 +11,7 @@ from rest_framework.views import APIView
 
 from api.models import Note
 from api.serializers import HealthSerializer, NoteSerializer
+from config.health import database_problem
 
 
 class HealthView(APIView):
@@ -17,8 +21,14 @@ class HealthView(APIView):
     permission_classes = (AllowAny,)
     throttle_classes = ()
     serializer_class = HealthSerializer
-
+[% if .api_docs %]
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+[%- end %]
     def get(self, request: Request) -> Response:
+        # 503 when the database is unreachable or lacks migrations.
+        problem = database_problem()
+        if problem:
+            return Response({"status": "error", "database": problem}, status=503)
         return Response(HealthSerializer({"status": "ok"}).data)
 
 
