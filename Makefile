@@ -4,7 +4,7 @@ BUILD     ?= build
 FUZZTIME  ?= 60s
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build test golden lint fuzz bench e2e clean release-template
+.PHONY: build test golden lint fuzz bench e2e mutation clean release-template
 
 ## build: the fwgen binary in build/, statically linked: no dynamic loader
 ## to run at start-up (something in the dependencies imports net, which
@@ -45,6 +45,11 @@ bench: build
 ## e2e: generate every variant, install it from PyPI, and run what its README says
 e2e:
 	$(GO) test -tags e2e -count=1 -timeout 60m -v ./internal/e2e/
+
+## mutation: mutation-test the generated projects (slow; a measurement, not a gate)
+##           VARIANTS="flask-default" limits it, MUTATION_TIMEOUT bounds each run
+mutation:
+	internal/mutation/run.sh $(VARIANTS)
 
 ## release-template: after raising T's version, archive the version last committed and pin the new one
 release-template:

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -54,6 +55,10 @@ type browser struct {
 
 	mu       sync.Mutex
 	external map[string]bool // hosts other than 127.0.0.1 the pages asked for
+	// cspViolations are the CSP violations Chromium logged; loads counts
+	// the pages opened.
+	cspViolations []string
+	loads         int
 }
 
 func (r *variantRun) newBrowser() (*browser, error) {
@@ -124,12 +129,25 @@ func (r *variantRun) newBrowser() (*browser, error) {
 		b.close()
 		return nil, err
 	}
+	// Chromium reports Content-Security-Policy violations in its log.
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		b.close()
+		return nil, err
+	}
 	r.t.Logf("browser: %s (user data %s)", exe, dataDir)
 	return b, nil
 }
 
-// onEvent notes requests that leave 127.0.0.1.
+// onEvent notes requests that leave 127.0.0.1, and CSP violations.
 func (b *browser) onEvent(ev any) {
+	if l, ok := ev.(*cdplog.EventEntryAdded); ok && l.Entry != nil {
+		if strings.Contains(l.Entry.Text, "Content Security Policy") {
+			b.mu.Lock()
+			b.cspViolations = append(b.cspViolations, l.Entry.URL+": "+l.Entry.Text)
+			b.mu.Unlock()
+		}
+		return
+	}
 	e, ok := ev.(*network.EventRequestWillBeSent)
 	if !ok || e.Request == nil {
 		return
@@ -191,10 +209,26 @@ func (b *browser) open(path string, wantStatus int) error {
 	if resp != nil {
 		status = int(resp.Status)
 	}
+	b.mu.Lock()
+	b.loads++
+	b.mu.Unlock()
 	b.r.t.Logf("  browser: GET %s -> %d, at %s", path, status, b.path())
 	if wantStatus != 0 && status != wantStatus {
 		return fmt.Errorf("loading %s gave HTTP %d, want %d; page says:\n%s", path, status, wantStatus, b.text(1500))
 	}
+	return nil
+}
+
+// checkCSP fails when Chromium reported any Content-Security-Policy
+// violation on the pages it visited so far.
+func (b *browser) checkCSP() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.cspViolations) > 0 {
+		return fmt.Errorf("Chromium reported %d Content-Security-Policy violations:\n  %s",
+			len(b.cspViolations), strings.Join(b.cspViolations, "\n  "))
+	}
+	b.r.note("Chromium reported no CSP violation on the %d pages it loaded", b.loads)
 	return nil
 }
 

@@ -27,7 +27,11 @@ func (r *variantRun) djangoSteps() []step {
 		{name: "pytest", run: r.stepPytest},
 		{name: "ruff-check", run: r.stepRuffCheck},
 		{name: "ruff-format", run: r.stepRuffFormat},
+		{name: "mypy", run: r.stepMypy},
+		{name: "pyright", run: r.stepPyright},
+		{name: "djlint", run: r.stepDjlint},
 		{name: "bandit", run: r.stepBandit},
+		{name: "coverage", run: r.stepCoverage},
 		{name: "check-deploy", run: r.djangoCheckDeploy},
 		{name: "collectstatic", run: func() error {
 			out, err := r.manage(r.djangoProdEnv(), "collectstatic", "--noinput")
@@ -35,8 +39,12 @@ func (r *variantRun) djangoSteps() []step {
 			return err
 		}},
 		{name: "gunicorn-prod", run: r.djangoProduction},
+		{name: "attack", run: r.attack},
 		{name: "browser", run: r.djangoBrowser},
+		{name: "sdist-tests", run: r.stepSdist},
+		{name: "wheel-install", run: r.stepWheelInstall},
 	}
+	steps = append(steps, r.commonTailSteps()...)
 	if r.usesPostgres() {
 		steps = append(steps, step{name: "postgres", run: r.djangoPostgres})
 	}
@@ -175,6 +183,23 @@ func (r *variantRun) djangoBrowser() error {
 		b.failureShot(r.v.Name + "-failure")
 		return fmt.Errorf("%w\n%s", err, srv.describe())
 	}
+	if err := r.browserReset(b, srv, r.browserAccount, "/accounts/password_reset/", "/accounts/login/"); err != nil {
+		b.failureShot(r.v.Name + "-reset-failure")
+		return fmt.Errorf("%w\n%s", err, srv.describe())
+	}
+	if r.v.answer("api_docs") == "true" {
+		// Swagger UI runs its scripts under the policy too.
+		if err := b.open("/api/docs/", 200); err != nil {
+			return err
+		}
+		time.Sleep(1500 * time.Millisecond) // Swagger UI fetches the schema and renders
+		if ok, _ := b.eval(`!!document.querySelector('.swagger-ui .info')`); !ok {
+			return fmt.Errorf("Swagger UI did not render at /api/docs/; page says:\n%s", b.text(800))
+		}
+	}
+	if err := b.checkCSP(); err != nil {
+		return err
+	}
 	if r.v.answer("api_docs") == "true" {
 		return r.djangoAPIDocs(srv)
 	}
@@ -188,6 +213,7 @@ func (r *variantRun) djangoBrowserFlow(b *browser, env []string) error {
 		username: "e2e" + id,
 		password: "E2e-pass-" + randomHex(6) + "!",
 	}
+	r.browserAccount = acct
 	hasPassword := `f => f.querySelector('input[type=password]')`
 
 	// Sign up.

@@ -25,11 +25,19 @@ func (r *variantRun) flaskSteps() []step {
 		{name: "pytest", run: r.stepPytest},
 		{name: "ruff-check", run: r.stepRuffCheck},
 		{name: "ruff-format", run: r.stepRuffFormat},
+		{name: "mypy", run: r.stepMypy},
+		{name: "pyright", run: r.stepPyright},
+		{name: "djlint", run: r.stepDjlint},
 		{name: "bandit", run: r.stepBandit},
+		{name: "coverage", run: r.stepCoverage},
 		{name: "gunicorn-prod", run: r.flaskProduction},
+		{name: "attack", run: r.attack},
 		{name: "browser", run: r.flaskBrowser},
 		{name: "wheel", run: r.flaskWheel},
+		{name: "sdist-tests", run: r.stepSdist},
+		{name: "wheel-install", run: r.stepWheelInstall},
 	}
+	steps = append(steps, r.commonTailSteps()...)
 	if r.usesPostgres() {
 		steps = append(steps, step{name: "postgres", run: r.flaskPostgres})
 	}
@@ -293,16 +301,21 @@ func (r *variantRun) flaskBrowser() error {
 		b.failureShot(r.v.Name + "-failure")
 		return fmt.Errorf("%w\n%s", err, srv.describe())
 	}
-	return nil
+	if err := r.browserReset(b, srv, r.browserAccount, "/auth/reset", "/auth/login"); err != nil {
+		b.failureShot(r.v.Name + "-reset-failure")
+		return fmt.Errorf("%w\n%s", err, srv.describe())
+	}
+	return b.checkCSP()
 }
 
 func (r *variantRun) flaskBrowserFlow(b *browser) error {
 	id := randomHex(4)
-	acct := account{
+	acct := &account{
 		email:    "e2e-" + id + "@example.com",
 		username: "e2e" + id,
 		password: "E2e-pass-" + randomHex(6) + "!",
 	}
+	r.browserAccount = acct
 
 	// Register.
 	if err := b.open("/auth/register", 200); err != nil {

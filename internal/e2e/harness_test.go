@@ -310,10 +310,15 @@ type variantRun struct {
 	prodSecret      string // Django production secret, shared by its steps
 	noControlSocket *bool  // whether gunicorn takes --no-control-socket
 	flaskDBCmd      *flaskDBCommand
+	browserAccount  *account // the account the browser flow signed up
 
 	passed, counted int
 	testsPassed     int
 	notes           []string
+
+	coverage     string   // "coverage L% lines, B% branches", for the summary
+	qualities    []string // tool counts ("mypy 0"), for the summary
+	sdist, wheel string   // built once, shared by the sdist and wheel steps
 }
 
 func newVariantRun(t *testing.T, s *suite, v variant) *variantRun {
@@ -388,8 +393,15 @@ func (r *variantRun) runSteps(steps []step) {
 	for _, n := range r.notes {
 		t.Logf("note %s", n)
 	}
-	line := fmt.Sprintf("e2e %s: %d/%d steps passed, %d generated tests passed, %ds",
-		r.v.Name, r.passed, r.counted, r.testsPassed, int(time.Since(r.started).Round(time.Second).Seconds()))
+	cov := r.coverage
+	if cov == "" {
+		cov = "coverage not measured"
+	}
+	line := fmt.Sprintf("e2e %s: %d/%d steps passed, %d generated tests passed, %s, %ds",
+		r.v.Name, r.passed, r.counted, r.testsPassed, cov, int(time.Since(r.started).Round(time.Second).Seconds()))
+	if len(r.qualities) > 0 {
+		line += " (" + strings.Join(r.qualities, ", ") + ")"
+	}
 	fmt.Printf("%s\n", line)
 	t.Log(line)
 	r.s.addSummary(line)
@@ -498,7 +510,16 @@ func (r *variantRun) stepInstall() error {
 	if out, err := r.exec(nil, 30*time.Second, r.bin("python"), "--version"); err == nil {
 		r.t.Logf("virtualenv: %s", strings.TrimSpace(out))
 	}
-	if _, err := r.exec(nil, 15*time.Minute, r.bin("pip"), "install", "-e", ".[dev]", "bandit"); err != nil {
+	// Besides the project's dev extra: bandit, and what the packaging and
+	// uv steps drive.
+	args := []string{r.bin("pip"), "install", "-e", ".[dev]", "bandit", "build", "check-wheel-contents"}
+	if r.usesUV() {
+		args = append(args, "uv")
+	}
+	if r.hasSchema() {
+		args = append(args, "schemathesis")
+	}
+	if _, err := r.exec(nil, 15*time.Minute, args...); err != nil {
 		return err
 	}
 	return nil

@@ -99,11 +99,17 @@ type server struct {
 // group, in the project directory. The server is stopped when the subtest
 // ends, whatever happens.
 func (r *variantRun) startServer(name string, env []string, port int, argv ...string) (*server, error) {
+	return r.startServerIn(r.proj, name, env, port, argv...)
+}
+
+// startServerIn is startServer with another working directory, e.g. one
+// outside the checkout for an installed wheel.
+func (r *variantRun) startServerIn(dir, name string, env []string, port int, argv ...string) (*server, error) {
 	// Cancelling the context kills the whole process group (setProcessGroup),
 	// gunicorn's workers included.
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir = r.proj
+	cmd.Dir = dir
 	cmd.Env = env
 	setProcessGroup(cmd)
 	s := &server{
@@ -116,7 +122,7 @@ func (r *variantRun) startServer(name string, env []string, port int, argv ...st
 	}
 	var w io.Writer = s.out
 	if f, err := os.Create(filepath.Join(r.logDir, fmt.Sprintf("server-%s.log", name))); err == nil {
-		fmt.Fprintf(f, "$ %s\n(dir %s)\n(env %s)\n", shellJoin(argv), r.proj, interestingEnv(env))
+		fmt.Fprintf(f, "$ %s\n(dir %s)\n(env %s)\n", shellJoin(argv), dir, interestingEnv(env))
 		w = io.MultiWriter(s.out, f)
 		r.t.Cleanup(func() { f.Close() })
 	}
@@ -310,9 +316,11 @@ func (c *checkList) err() error {
 }
 
 // gunicorn returns the command line that serves app on 127.0.0.1:port with
-// the virtualenv's gunicorn, logging requests to the server log.
+// the virtualenv's gunicorn and two workers, as in production, logging
+// requests with the pid of the worker that answered (accessLineRe reads it).
 func (r *variantRun) gunicorn(app string, port int) []string {
-	argv := []string{r.bin("gunicorn"), app, "-b", fmt.Sprintf("127.0.0.1:%d", port), "--access-logfile", "-"}
+	argv := []string{r.bin("gunicorn"), app, "-b", fmt.Sprintf("127.0.0.1:%d", port), "--workers", "2",
+		"--access-logfile", "-", "--access-logformat", `%(h)s %(t)s "%(r)s" %(s)s %(b)s pid=%(p)s`}
 	if r.noControlSocket == nil {
 		// Gunicorn 24+ opens a control socket under ~/.gunicorn by default;
 		// servers of the suite (and of anyone else on the machine) must not

@@ -14,43 +14,26 @@ import (
 
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/generate"
-	"github.com/fwgen/fwgen/internal/manifest"
 	"github.com/fwgen/fwgen/internal/secret"
 	"github.com/fwgen/fwgen/internal/source"
 	"github.com/fwgen/fwgen/internal/write"
 	"github.com/fwgen/fwgen/templates"
 )
 
-// next is the "new version" the tests make of the built-in flask template:
-// newer than any real release, so that raising the real version breaks
-// nothing here.
-const next = "99.0.0"
-
-// current is the built-in flask template's version.
-func current(t *testing.T) string {
-	t.Helper()
-	raw, err := fs.ReadFile(templates.FS, "flask/fwgen.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := manifest.Parse(raw, "flask/fwgen.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m.Version
-}
-
-// frozen copies today's built-in flask template as the archive of its
-// current version, and makes a "new version" next that changes the
-// README's end and one line of config.py.
+// frozen copies today's built-in flask template as the archive of the "old
+// version" (today's version), and makes a "new version" 99.0.0 that changes
+// the README's end and one line of config.py.
 func frozen(t *testing.T, archive bool) fstest.MapFS {
 	t.Helper()
-	cur := current(t)
+	cur, err := source.Loader{Builtins: templates.FS}.Load(context.Background(), "flask")
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := fstest.MapFS{}
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
-	err := fs.WalkDir(templates.FS, "flask", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(templates.FS, "flask", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -71,9 +54,9 @@ func frozen(t *testing.T, archive bool) fstest.MapFS {
 		}
 		switch {
 		case rel == "fwgen.yaml":
-			data = bytes.Replace(data, []byte("version: "+cur), []byte("version: "+next), 1)
+			data = bytes.Replace(data, []byte("version: "+cur.Version), []byte("version: 99.0.0"), 1)
 		case rel == "files/README.md":
-			data = append(bytes.Clone(data), []byte("\n## Changelog\n\nTemplate "+next+".\n")...)
+			data = append(bytes.Clone(data), []byte("\n## Changelog\n\nTemplate 99.0.0.\n")...)
 		case strings.HasSuffix(rel, "config.py"):
 			data = bytes.Replace(data, []byte(`REMEMBER_COOKIE_SAMESITE = "Lax"`), []byte(`REMEMBER_COOKIE_SAMESITE = "Strict"`), 1)
 		}
@@ -90,7 +73,7 @@ func frozen(t *testing.T, archive bool) fstest.MapFS {
 		t.Fatal(err)
 	}
 	if archive {
-		out["releases/flask-"+cur+".tar.gz"] = &fstest.MapFile{Data: buf.Bytes(), Mode: 0o644}
+		out["releases/flask-"+cur.Version+".tar.gz"] = &fstest.MapFile{Data: buf.Bytes(), Mode: 0o644}
 	}
 	return out
 }
@@ -152,7 +135,7 @@ func TestBuiltinOldVersionRebuiltFromArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.TwoWay || res.From.Version != current(t) || res.To.Version != next {
+	if res.TwoWay || res.To.Version != "99.0.0" || res.From.Version == res.To.Version {
 		t.Fatalf("from %v to %v, two-way %v", res.From, res.To, res.TwoWay)
 	}
 	got := actions(res)
@@ -178,11 +161,11 @@ func TestBuiltinOldVersionRebuiltFromArchive(t *testing.T) {
 		t.Error("the user's route was lost")
 	}
 	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-	if !strings.Contains(string(readme), "Template "+next+".") {
+	if !strings.Contains(string(readme), "Template 99.0.0.") {
 		t.Error("README.md did not get the template's change")
 	}
 	rec, _ := os.ReadFile(filepath.Join(dir, ".fwgen.yaml"))
-	if !strings.Contains(string(rec), "_template_version: "+next+"\n") {
+	if !strings.Contains(string(rec), "_template_version: 99.0.0\n") {
 		t.Errorf("record not updated:\n%s", rec)
 	}
 	// A second update finds nothing to do.
@@ -205,7 +188,7 @@ func TestBuiltinWithoutArchiveIsTwoWay(t *testing.T) {
 	dir := project(t)
 	o := Options{Project: dir, Loader: source.Loader{Builtins: frozen(t, false)}, Version: "test", AllowDirty: true}
 	chk, err := Check(context.Background(), o)
-	if err != nil || chk.UpToDate || chk.Newest.Version != next {
+	if err != nil || chk.UpToDate || chk.Newest.Version != "99.0.0" {
 		t.Fatalf("check: %+v %v", chk, err)
 	}
 	res, err := Prepare(context.Background(), o)
@@ -249,4 +232,57 @@ func TestRefusals(t *testing.T) {
 	if _, err := Prepare(ctx, o); err == nil || !strings.Contains(err.Error(), "--ref chooses a version of a git template") {
 		t.Errorf("--ref on a built-in: %v", err)
 	}
+}
+
+// TestEveryReleaseUpdatesToCurrent takes each archived release of each
+// built-in template, generates an untouched project from it, and updates
+// that to the current version: every file the user never touched takes the
+// template's new version, with no conflict and nothing kept back.
+func TestEveryReleaseUpdatesToCurrent(t *testing.T) {
+	ctx := context.Background()
+	l := source.Loader{Builtins: templates.FS}
+	n := 0
+	for _, name := range []string{"flask", "django"} {
+		versions, err := l.Releases(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range versions {
+			n++
+			old, ok, err := l.BuiltinVersion(name, v)
+			if err != nil || !ok {
+				t.Fatalf("%s %s: %v %v", name, v, ok, err)
+			}
+			res, err := generate.Generate(ctx, generate.Request{Template: old, Name: "proj", Given: answers.Set{}, Rand: secret.Pinned("r"), Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), "proj")
+			plan, err := write.Check(dir, res.Files, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := write.Write(ctx, plan, res.Files); err != nil {
+				t.Fatal(err)
+			}
+			up, err := Prepare(ctx, Options{Project: dir, Loader: l, Version: "test", AllowDirty: true})
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, v, err)
+			}
+			if up.TwoWay || up.From.Version != v {
+				t.Errorf("%s %s: from %v, two-way %v", name, v, up.From, up.TwoWay)
+			}
+			for _, e := range up.Entries {
+				// A file with a secret looks edited (its secret differs from
+				// the rebuilt base's), so it may be kept or merged.
+				if e.Action == Conflict || e.Action == DeletedByYou {
+					t.Errorf("%s %s: %s %s (%s)", name, v, e.Action, e.Path, e.Note)
+				}
+			}
+			if err := Apply(ctx, up); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Logf("%d archived releases updated to the current templates", n)
 }

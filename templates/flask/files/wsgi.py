@@ -1,5 +1,9 @@
-"""WSGI entry point: ``gunicorn wsgi:app``; the ``flask`` command finds it too."""
+"""WSGI entry point: ``gunicorn wsgi:app``; the ``flask`` command finds it too.
 
-from [% .project_slug %] import create_app
+The app itself lives in ``[% .project_slug %].wsgi``, which an installed wheel
+ships; this file keeps the short name working in the checkout.
+"""
 
-app = create_app()
+from [% .project_slug %].wsgi import app
+
+__all__ = ["app"]

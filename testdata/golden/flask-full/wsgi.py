@@ -1,5 +1,9 @@
-"""WSGI entry point: ``gunicorn wsgi:app``; the ``flask`` command finds it too."""
+"""WSGI entry point: ``gunicorn wsgi:app``; the ``flask`` command finds it too.
 
-from myapp import create_app
+The app itself lives in ``myapp.wsgi``, which an installed wheel
+ships; this file keeps the short name working in the checkout.
+"""
 
-app = create_app()
+from myapp.wsgi import app
+
+__all__ = ["app"]

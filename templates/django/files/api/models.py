@@ -17,7 +17,7 @@ class Note(models.Model):
     class Meta:
         # Pagination needs a stable order; the id breaks ties between notes
         # created in the same instant.
-        ordering = ["-created", "-id"]
+        ordering = ("-created", "-id")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -1,6 +1,7 @@
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
+
+from users.models import User
 
 PASSWORD = "a-long-test-passphrase-7"
 
@@ -14,9 +15,7 @@ def password():
 def make_user(db):
     def make(username, **extra):
         extra.setdefault("email", f"{username}@example.com")
-        return get_user_model().objects.create_user(
-            username=username, password=PASSWORD, **extra
-        )
+        return User.objects.create_user(username=username, password=PASSWORD, **extra)
 
     return make
 

@@ -1,5 +1,9 @@
+import re
+
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.test import Client
 
 from users.models import User
 
@@ -13,22 +17,67 @@ def test_home_page_offers_signup_and_login(client):
     assert b"/accounts/login/" in response.content
 
 
-def test_signup_creates_user_and_logs_in(client, password):
+def test_signup_creates_user_and_sends_to_login(client, password):
     response = client.post(
         "/accounts/signup/",
         {
             "username": "dave",
-            "email": "dave@example.com",
+            "email": "Dave@Example.com",
             "password1": password,
             "password2": password,
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/accounts/login/"
     user = User.objects.get(username="dave")
-    assert user.email == "dave@example.com"
+    assert user.email == "Dave@example.com"
     assert user.check_password(password)
-    assert client.session[SESSION_KEY] == str(user.pk)
+    assert SESSION_KEY not in client.session
+    [message] = mail.outbox
+    assert message.to == ["Dave@example.com"]
+    assert message.subject == "Welcome"
+
+
+def signup(email, username, password):
+    client = Client()
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": username,
+            "email": email,
+            "password1": password,
+            "password2": password,
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    # The CSRF token is masked afresh on every page; it is not a difference.
+    page = re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]*"',
+        "CSRF",
+        response.content.decode(),
+    )
+    return response.redirect_chain, page
+
+
+def test_signup_with_a_taken_address_looks_like_a_new_one(user, password):
+    new = signup("erin@example.com", "erin", password)
+    taken = signup(user.email.upper(), "erin2", "another long passphrase 3")
+    assert new == taken
+    assert not User.objects.filter(username="erin2").exists()
+    user.refresh_from_db()
+    assert user.check_password(password)
+    sent = {m.to[0].lower(): m.subject for m in mail.outbox}
+    assert sent == {
+        "erin@example.com": "Welcome",
+        user.email: "Someone tried to sign up with your address",
+    }
+
+
+def test_a_taken_username_is_still_an_error(user, password):
+    chain, page = signup("new@example.com", user.username, password)
+    assert chain == []
+    assert "A user with that username already exists." in page
 
 
 def test_signup_rejects_mismatched_passwords(client, password):
@@ -88,3 +137,21 @@ def test_admin_refuses_non_staff(client, user):
 
 def test_admin_opens_for_superuser(admin_client):
     assert admin_client.get("/admin/").status_code == 200
+
+
+def test_signup_sends_a_logged_in_user_home(client, user):
+    client.force_login(user)
+    response = client.get("/accounts/signup/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_a_mail_server_failure_is_logged_not_shown(user, password, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("users.views.send_mail", refuse)
+    chain, page = signup("frank@example.com", "frank", password)
+    assert chain == [("/accounts/login/", 302)]
+    assert "Thank you" in page
+    assert "Could not send e-mail to frank@example.com" in caplog.text

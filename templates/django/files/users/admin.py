@@ -6,7 +6,7 @@ from users.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     form = UserAdminChangeForm
     add_form = UserAdminCreationForm
     # The stock add page asks only for a username; e-mail is required here.

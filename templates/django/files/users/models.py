@@ -1,5 +1,9 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+DUPLICATE_EMAIL = "A user with that email address already exists."
 
 
 class User(AbstractUser):
@@ -14,8 +18,8 @@ class User(AbstractUser):
     email = models.EmailField(
         "email address",
         unique=True,
-        error_messages={"unique": "A user with that email address already exists."},
+        error_messages={"unique": DUPLICATE_EMAIL},
     )
 
     # Asked for by createsuperuser (DJANGO_SUPERUSER_EMAIL with --noinput).
-    REQUIRED_FIELDS = ["email"]
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]

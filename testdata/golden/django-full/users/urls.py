@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from users.views import SignupView
+from users.views import LogoutView, SignupView
 
 urlpatterns = [
     path("signup/", SignupView.as_view(), name="signup"),
@@ -12,5 +13,31 @@ urlpatterns = [
     ),
     # Django 5's LogoutView accepts only POST: a link or an <img> on another
     # site cannot log people out.
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # It also deletes the session on the server, so a copy of the cookie is
+    # refused afterwards.
+    path("logout/", LogoutView.as_view(), name="logout"),
+    # Django's password reset: the request page answers the same whatever the
+    # address, and the link works once and expires (PASSWORD_RESET_TIMEOUT).
+    path(
+        "password_reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(
+            extra_context={"timeout_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

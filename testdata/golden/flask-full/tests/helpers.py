@@ -23,12 +23,9 @@ class _CsrfFinder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         fields = dict(attrs)
-        if (
-            tag == "input"
-            and fields.get("name") == "csrf_token"
-            and fields.get("value")
-        ):
-            self.tokens.append(fields["value"])
+        value = fields.get("value")
+        if tag == "input" and fields.get("name") == "csrf_token" and value:
+            self.tokens.append(value)
 
 
 def csrf_tokens(html: str) -> list[str]:

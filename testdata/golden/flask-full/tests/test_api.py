@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from myapp.api.routes import rfc3339
 from myapp.models import User
 
 from .helpers import login
@@ -30,6 +35,9 @@ def test_me_returns_the_current_user(client: FlaskClient, user: User) -> None:
     body = response.get_json()
     assert body["id"] == user.id
     assert body["email"] == "ada@example.com"
+    # RFC 3339, with the zone, whatever the database returns.
+    created = datetime.fromisoformat(body["created_at"])
+    assert created.utcoffset() == timedelta(0)
     assert "password_hash" not in body
 
 
@@ -46,3 +54,42 @@ def test_wrong_method_is_a_json_405_with_allow(client: FlaskClient) -> None:
     assert response.status_code == 405
     assert response.get_json()["error"]["code"] == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_openapi_document_lists_every_api_route(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    assert spec["openapi"].startswith("3.")
+    routes = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"
+    }
+    assert set(spec["paths"]) == routes
+
+
+def test_openapi_document_states_the_errors(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    me = spec["paths"]["/api/me"]["get"]
+    assert set(me["responses"]) == {"200", "401"}
+    assert spec["security"] == [{"session": []}]
+    health = spec["paths"]["/api/health"]["get"]
+    assert health["security"] == []
+    assert set(health["responses"]) == {"200", "503"}
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2025, 1, 2, 3, 4, 5), "2025-01-02T03:04:05+00:00"),
+        (
+            datetime(2025, 1, 2, 5, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+            "2025-01-02T03:04:05+00:00",
+        ),
+    ],
+)
+def test_rfc3339_is_utc_with_offset(moment: datetime, expected: str) -> None:
+    assert rfc3339(moment) == expected

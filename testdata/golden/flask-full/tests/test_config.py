@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import importlib
+import re
 import stat
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
+from flask_migrate import check, upgrade
+from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp import create_app
@@ -14,18 +18,23 @@ from myapp.config import (
     dev_secret_key,
     normalize_database_url,
 )
+from myapp.extensions import db
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in (
         "APP_ENV",
         "SECRET_KEY",
         "DATABASE_URL",
         "TEST_DATABASE_URL",
         "PROXY_FIX_HOPS",
+        "ENV_FILE",
+        "INSTANCE_PATH",
     ):
         monkeypatch.delenv(name, raising=False)
+    # No .env of the checkout: each test writes the one it needs.
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture
@@ -63,8 +72,11 @@ def test_explicit_name_wins_over_app_env(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_unknown_app_env_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "staging")
-    with pytest.raises(RuntimeError, match="staging"):
+    with pytest.raises(RuntimeError) as error:
         create_app()
+    assert str(error.value) == (
+        "Unknown APP_ENV 'staging'; use one of development, testing, production."
+    )
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -147,7 +159,7 @@ def test_normalize_database_url(url: str, expected: str) -> None:
 def test_development_key_is_kept_private_and_stable(tmp_path: Path) -> None:
     instance = tmp_path / "instance"
     first = dev_secret_key(instance)
-    assert len(first) >= 64
+    assert re.fullmatch("[0-9a-f]{64}", first)
     assert dev_secret_key(instance) == first
     mode = stat.S_IMODE((instance / "dev-secret-key").stat().st_mode)
     assert mode == 0o600
@@ -157,3 +169,227 @@ def test_development_key_is_used_without_secret_key(tmp_path: Path) -> None:
     app = Flask("probe", instance_path=str(tmp_path))
     configure(app, "development")
     assert app.config["SECRET_KEY"] == dev_secret_key(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "secure", "hops"),
+    [("development", False, 0), ("testing", False, 0), ("production", True, 1)],
+)
+def test_cookie_and_proxy_settings_per_environment(
+    production_env: None, name: str, secure: bool, hops: int
+) -> None:
+    config = create_app(name).config
+    assert config["SESSION_COOKIE_SECURE"] is secure
+    assert config.get("REMEMBER_COOKIE_SECURE", False) is secure
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert config["PROXY_FIX_HOPS"] == hops
+    assert config.get("PREFERRED_URL_SCHEME", "http") == ("https" if secure else "http")
+
+
+def probe(app: Flask) -> dict[str, str]:
+    """What the app believes about a request behind two proxies."""
+
+    @app.get("/_probe")
+    def _probe() -> dict[str, str]:
+        return {
+            "remote_addr": request.remote_addr or "",
+            "scheme": request.scheme,
+            "host": request.host,
+            "root": request.script_root,
+        }
+
+    headers = {
+        "X-Forwarded-For": "198.51.100.1, 203.0.113.2",
+        "X-Forwarded-Proto": "http, https",
+        "X-Forwarded-Host": "spoofed.example, app.example",
+        "X-Forwarded-Prefix": "/spoofed, /app",
+    }
+    # Plain http from 10.0.0.1, the nearest proxy.
+    response = app.test_client().get(
+        "/_probe",
+        base_url="http://localhost",
+        headers=headers,
+        environ_base={"REMOTE_ADDR": "10.0.0.1"},
+    )
+    body: dict[str, str] = response.get_json()
+    return body
+
+
+def test_one_proxy_hop_is_trusted_in_production(production_env: None) -> None:
+    seen = probe(create_app("production"))
+    # Only the last proxy's entries count; the client's own are ignored.
+    assert seen == {
+        "remote_addr": "203.0.113.2",
+        "scheme": "https",
+        "host": "app.example",
+        "root": "/app",
+    }
+
+
+def test_two_proxy_hops_when_configured(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("PROXY_FIX_HOPS", "2")
+    app = create_app("production")
+    # The scheme the app now believes is http, which production would
+    # redirect; this test is about the hops, so it looks past the redirect.
+    app.config["FORCE_HTTPS"] = False
+    seen = probe(app)
+    assert seen == {
+        "remote_addr": "198.51.100.1",
+        "scheme": "http",
+        "host": "spoofed.example",
+        "root": "/spoofed",
+    }
+
+
+def test_forwarded_headers_are_ignored_without_proxy(
+    monkeypatch: pytest.MonkeyPatch, production_env: None
+) -> None:
+    monkeypatch.setenv("PROXY_FIX_HOPS", "0")
+    app = create_app("production")
+    app.config["FORCE_HTTPS"] = False  # as above: about the headers only
+    seen = probe(app)
+    assert seen == {
+        "remote_addr": "10.0.0.1",
+        "scheme": "http",
+        "host": "localhost",
+        "root": "",
+    }
+
+
+def test_env_file_in_the_working_directory_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "APP_ENV=production\nSECRET_KEY=from-the-file\nDATABASE_URL=sqlite://\n"
+    )
+    app = create_app()
+    assert app.config["APP_ENV"] == "production"
+    assert app.config["SECRET_KEY"] == "from-the-file"
+
+
+def test_the_environment_wins_over_the_env_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("SECRET_KEY=from-the-file\nDATABASE_URL=sqlite://\n")
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app("production").config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_env_file_can_be_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    named = tmp_path / "settings.env"
+    named.write_text("SECRET_KEY=from-the-named-file\nDATABASE_URL=sqlite://\n")
+    (tmp_path / ".env").write_text("SECRET_KEY=from-the-default-file\n")
+    monkeypatch.setenv("ENV_FILE", str(named))
+    assert create_app("production").config["SECRET_KEY"] == "from-the-named-file"
+
+
+def test_env_file_without_a_value_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SECRET_KEY\nDATABASE_URL=sqlite://\n")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_instance_folder_follows_the_working_directory(tmp_path: Path) -> None:
+    app = create_app("development")
+    assert Path(app.instance_path) == tmp_path.resolve() / "instance"
+    expected = f"sqlite:///{tmp_path.resolve() / 'instance' / SQLITE_FILE}"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
+    assert (tmp_path / "instance" / "dev-secret-key").is_file()
+
+
+def test_instance_folder_can_be_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "data"))
+    app = create_app("development")
+    assert Path(app.instance_path) == tmp_path.resolve() / "data"
+
+
+def test_wsgi_entry_builds_the_app_of_app_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "testing")
+    monkeypatch.setenv("SECRET_KEY", "a-server-secret")
+    entry = importlib.reload(importlib.import_module("myapp.wsgi"))
+    assert entry.app.config["APP_ENV"] == "testing"
+    # wsgi.py in the checkout serves the same app as wsgi:app.
+    checkout = importlib.reload(importlib.import_module("wsgi"))
+    assert checkout.app is entry.app
+
+
+def test_production_without_a_key_says_how_to_make_one(
+    production_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECRET_KEY")
+    with pytest.raises(RuntimeError) as error:
+        create_app("production")
+    assert str(error.value) == (
+        "SECRET_KEY is not set. The production configuration has no default: "
+        "export SECRET_KEY with a long random value, e.g. the output of "
+        'python -c "import secrets; print(secrets.token_hex(32))".'
+    )
+
+
+def test_missing_folders_of_the_instance_path_are_made(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    nested = tmp_path / "var" / "lib" / "app"
+    monkeypatch.setenv("INSTANCE_PATH", str(nested))
+    create_app("development")
+    assert (nested / SQLITE_FILE).parent.is_dir()
+    assert (nested / "dev-secret-key").is_file()
+
+
+def test_development_key_folder_is_made_with_its_parents(tmp_path: Path) -> None:
+    key = dev_secret_key(tmp_path / "a" / "b")
+    assert (tmp_path / "a" / "b" / "dev-secret-key").read_text().strip() == key
+
+
+def test_migrations_ship_with_the_package_and_match_the_models(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+    app = create_app("testing")
+    with app.app_context():
+        upgrade()
+        # Raises when the models need a revision that does not exist.
+        check()
+        tables = set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+    assert {"alembic_version", "users"} <= tables
+
+
+def test_wsgi_entry_runs_production_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-server-secret")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    entry = importlib.reload(importlib.import_module("myapp.wsgi"))
+    assert entry.app.config["APP_ENV"] == "production"
+
+
+@pytest.mark.parametrize("app_env", ["development", "testing", ""])
+def test_wsgi_entry_refuses_to_start_without_a_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_env: str
+) -> None:
+    monkeypatch.setenv("APP_ENV", app_env)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.setenv("ENV_FILE", str(tmp_path / "none.env"))
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        importlib.reload(importlib.import_module("myapp.wsgi"))
+
+
+def test_the_flask_command_keeps_development(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ENV_FILE", str(tmp_path / "none.env"))
+    entry = importlib.reload(importlib.import_module("myapp.wsgi"))
+    assert entry.app.config["APP_ENV"] == "development"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import (
     DataRequired,
@@ -11,11 +10,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..extensions import db
-from ..models import User, normalize_email
-
-MIN_PASSWORD_LENGTH = 8
-DUPLICATE_EMAIL = "An account with this email address already exists."
+from .. import passwords
+from ..models import normalize_email
 
 
 def _normalize(value: str | None) -> str | None:
@@ -30,7 +26,7 @@ class RegistrationForm(FlaskForm):
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)],
+        validators=[DataRequired(), Length(max=passwords.MAX_LENGTH)],
     )
     confirm = PasswordField(
         "Confirm password",
@@ -41,10 +37,10 @@ class RegistrationForm(FlaskForm):
     )
     submit = SubmitField("Create account")
 
-    def validate_email(self, field: EmailField) -> None:
-        taken = db.session.scalar(select(User.id).where(User.email == field.data))
-        if taken is not None:
-            raise ValidationError(DUPLICATE_EMAIL)
+    def validate_password(self, field: PasswordField) -> None:
+        found = passwords.problems(field.data or "", self.email.data)
+        if found:
+            raise ValidationError(" ".join(found))
 
 
 class LoginForm(FlaskForm):
@@ -54,3 +50,38 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Remember me")
     submit = SubmitField("Log in")
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[_normalize],
+        validators=[DataRequired(), Email(), Length(max=255)],
+    )
+    submit = SubmitField("Send me a link")
+
+
+class NewPasswordForm(FlaskForm):
+    """The new password for ``email``, who is checked for similarity."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=passwords.MAX_LENGTH)],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired(),
+            EqualTo("password", message="The passwords do not match."),
+        ],
+    )
+    submit = SubmitField("Set password")
+
+    def __init__(self, email: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.account_email = email
+
+    def validate_password(self, field: PasswordField) -> None:
+        found = passwords.problems(field.data or "", self.account_email)
+        if found:
+            raise ValidationError(" ".join(found))

@@ -1,19 +1,37 @@
 """Settings shared by every environment.
 
 Anything that differs between machines is read from the environment with
-django-environ. A ``.env`` file beside manage.py (or the file named by
-DJANGO_ENV_FILE) is loaded first if it exists; variables already set in the
+django-environ. A ``.env`` file in the working directory (or the file named
+by DJANGO_ENV_FILE) is loaded first if it exists; variables already set in the
 real environment win over it.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from config.middleware import static_file_headers
 
-env = environ.Env()
+# Lets Django's generic classes be subscripted at run time (ModelAdmin[Note],
+# CreateView[User, SignupForm]) as the type annotations write them.
+django_stubs_ext.monkeypatch()
+
+# Code and the files that ship with it (templates, static) are found beside
+# this package, in the checkout and in an installed wheel alike.
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# Data (the SQLite file, .env, collected static files) belongs to the place the
+# project runs from: the working directory, or DJANGO_BASE_DIR. Never the
+# package's folder, which is site-packages once the project is installed.
+BASE_DIR = Path(os.environ.get("DJANGO_BASE_DIR") or Path.cwd()).resolve()
+
+# django-environ publishes no types; pyright would infer wrong ones from its
+# source (every default typed as the "no value" marker), so env is Any.
+env: Any = environ.Env()
 ENV_FILE = Path(os.environ.get("DJANGO_ENV_FILE", BASE_DIR / ".env"))
 if ENV_FILE.is_file():
     env.read_env(ENV_FILE)
@@ -38,6 +56,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "csp",
+    "axes",
     "users",
     "api",
 ]
@@ -53,6 +73,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.BrowserPolicyMiddleware",
+    # Last, as django-axes asks: it answers for the views that refused a
+    # locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -62,7 +87,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # Project templates come first, so they override the ones that apps
         # (including the admin's registration/ pages) ship.
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -86,6 +111,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Set before the first migration: swapping the user model later is painful.
 AUTH_USER_MODEL = "users.User"
+# django-axes checks every authenticate() call that carries a request: the
+# login form and the admin's login alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 # No LOGOUT_REDIRECT_URL: logging out renders registration/logged_out.html.
@@ -100,14 +131,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes). Failures are counted in the database, so
+# every gunicorn worker and every restart sees the same count. After
+# AXES_FAILURE_LIMIT failures for one username, or from one client address,
+# further logins for it are answered 429 with Retry-After, right password or
+# not, until AXES_COOLOFF_MINUTES have passed since the last failure.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Each entry is counted on its own: per account, and per client address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not extend it, so Retry-After holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "users.throttle.lockout_response"
+# The client address is REMOTE_ADDR. Behind a proxy that is the proxy's own
+# address, which would lock out everyone at once: point AXES_CLIENT_IP_CALLABLE
+# at a function that reads the header your proxy overwrites.
+
+# The sender of the e-mails; where they go is EMAIL_URL (dev.py, prod.py).
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# How long a password-reset link is valid, in seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files get the browser policy too (WhiteNoise answers them before
+# the middleware that would add it).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -121,6 +178,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp) on every response: only this site's
+# scripts, styles and images, no inline script or style (the templates hold
+# none), no framing. Permissions-Policy and no-store for logged-in users come
+# from config/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Nothing in the project reads the CSRF cookie from JavaScript: forms and the
 # browsable API take the token from the page.
 CSRF_COOKIE_HTTPONLY = True

@@ -63,6 +63,12 @@ DATABASES = {
     },
 }
 
+# E-mail (password resets) goes over SMTP: EMAIL_URL in django-environ's form,
+# e.g. smtp+tls://user:password@smtp.example.com:587 (smtp+ssl:// for port
+# 465). Unset: a mail server on this machine, Django's own default; never the
+# console, which would print reset links into the log.
+globals().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+
 # Log to stderr, where the process manager collects it.
 LOGGING = {
     "version": 1,

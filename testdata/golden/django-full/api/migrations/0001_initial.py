@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'ordering': ['-created', '-id'],
+                'ordering': ('-created', '-id'),
             },
         ),
     ]

@@ -21,4 +21,6 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# E-mail (password resets) is written to the console unless EMAIL_URL says
+# otherwise, in django-environ's form: smtp+tls://user:password@host:587.
+globals().update(env.email_url("EMAIL_URL", default="consolemail://"))

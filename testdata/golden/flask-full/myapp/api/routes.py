@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
@@ -10,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..main.routes import health_response
+from .openapi import build_spec
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,6 +26,16 @@ def api_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def rfc3339(moment: datetime) -> str:
+    """``moment`` in UTC with its offset, as OpenAPI's date-time demands.
+
+    The app stores UTC; SQLite hands times back without their zone.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 @bp.app_errorhandler(HTTPException)
@@ -51,5 +63,11 @@ def me() -> Response:
     return jsonify(
         id=current_user.id,
         email=current_user.email,
-        created_at=current_user.created_at.isoformat(),
+        created_at=rfc3339(current_user.created_at),
     )
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The API's OpenAPI document (public, like the API's own health check)."""
+    return jsonify(build_spec())
