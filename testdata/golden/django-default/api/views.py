@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from api.models import Note
 from api.serializers import HealthSerializer, NoteSerializer
+from config.health import database_problem
 
 
 class HealthView(APIView):
@@ -19,6 +20,10 @@ class HealthView(APIView):
     serializer_class = HealthSerializer
 
     def get(self, request: Request) -> Response:
+        # 503 when the database is unreachable or lacks migrations.
+        problem = database_problem()
+        if problem:
+            return Response({"status": "error", "database": problem}, status=503)
         return Response(HealthSerializer({"status": "ok"}).data)
 
 

@@ -144,3 +144,14 @@ def test_signup_sends_a_logged_in_user_home(client, user):
     response = client.get("/accounts/signup/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+def test_a_mail_server_failure_is_logged_not_shown(user, password, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("users.views.send_mail", refuse)
+    chain, page = signup("frank@example.com", "frank", password)
+    assert chain == [("/accounts/login/", 302)]
+    assert "Thank you" in page
+    assert "Could not send e-mail to frank@example.com" in caplog.text

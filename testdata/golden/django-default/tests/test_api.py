@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
+from django.db.migrations.recorder import MigrationRecorder
 from rest_framework.test import APIClient, APIRequestFactory
 
 from api.models import Note
@@ -16,6 +18,28 @@ def test_health_is_public_json(api_client, path):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("path", ["/api/health/", "/healthz/"])
+def test_health_reports_pending_migrations(api_client, path, monkeypatch):
+    monkeypatch.setattr(
+        "config.health.expected_migrations",
+        lambda: frozenset({("api", "9999_not_applied")}),
+    )
+    response = api_client.get(path)
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "migrations pending"}
+
+
+@pytest.mark.parametrize("path", ["/api/health/", "/healthz/"])
+def test_health_reports_an_unreachable_database(api_client, path, monkeypatch):
+    def broken(self):
+        raise DatabaseError("no database")
+
+    monkeypatch.setattr(MigrationRecorder, "applied_migrations", broken)
+    response = api_client.get(path)
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
 
 
 def test_notes_require_login(api_client):

@@ -1,3 +1,4 @@
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.views.generic import CreateView
 
 from users.forms import SignupForm
 from users.models import User
+
+logger = logging.getLogger(__name__)
 
 SIGNED_UP = (
     "Thank you. We have sent a message to that address: if it is new here, "
@@ -57,7 +60,11 @@ class SignupView(CreateView[User, SignupForm]):
             )
         else:
             subject, template = "Welcome", "registration/signup_welcome_email.txt"
-        send_mail(subject, render_to_string(template, context), None, [email])
+        try:
+            send_mail(subject, render_to_string(template, context), None, [email])
+        except OSError:  # smtplib's errors too
+            # The answer must not depend on the mail server; the log tells.
+            logger.exception("Could not send e-mail to %s", email)
         messages.success(self.request, SIGNED_UP)
         return redirect("login")
 

@@ -38,3 +38,5 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
 
 class HealthSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.CharField(read_only=True)
+    # Only when something is wrong: "unavailable" or "migrations pending".
+    database = serializers.CharField(read_only=True, required=False)

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -8,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.models import Note
 from api.serializers import HealthSerializer, NoteSerializer
+from config.health import database_problem
 
 
 class HealthView(APIView):
@@ -18,7 +20,12 @@ class HealthView(APIView):
     throttle_classes = ()
     serializer_class = HealthSerializer
 
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
     def get(self, request: Request) -> Response:
+        # 503 when the database is unreachable or lacks migrations.
+        problem = database_problem()
+        if problem:
+            return Response({"status": "error", "database": problem}, status=503)
         return Response(HealthSerializer({"status": "ok"}).data)
 
 

@@ -39,6 +39,8 @@ class Config:
     # Stale connections are common behind poolers and after database restarts.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     PROXY_FIX_HOPS = 0
+    # Redirect plain HTTP to HTTPS and send HSTS (production).
+    FORCE_HTTPS = False
     # Login throttling (see throttle.py): this many failures per account, or
     # per client address, within the window lock it for the rest of the window.
     LOGIN_FAILURE_LIMIT = 5
@@ -89,6 +91,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     PROXY_FIX_HOPS = 1
+    FORCE_HTTPS = True
 
     @classmethod
     def secret_key(cls, app: Flask, env: Env) -> str:

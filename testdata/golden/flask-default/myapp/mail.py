@@ -13,7 +13,7 @@ from __future__ import annotations
 import smtplib
 import sys
 from email.message import EmailMessage
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from flask import current_app
 
@@ -46,11 +46,20 @@ def send(to: str, subject: str, body: str) -> None:
         sys.stdout.write(f"{headers}\n{body}\n{'-' * 72}\n")
         sys.stdout.flush()
     else:
-        host = url.hostname or "localhost"
-        smtp_class = smtplib.SMTP_SSL if url.scheme == "smtp+ssl" else smtplib.SMTP
-        with smtp_class(host, url.port or 0, timeout=10) as smtp:
-            if url.scheme == "smtp+tls":
-                smtp.starttls()
-            if url.username:
-                smtp.login(unquote(url.username), unquote(url.password or ""))
-            smtp.send_message(message)
+        try:
+            _send_smtp(url, message)
+        except (OSError, smtplib.SMTPException):
+            # The answer to the visitor must not depend on the mail server
+            # (nor tell whether a message was due); the log says what failed.
+            current_app.logger.exception("Could not send e-mail to %s", to)
+
+
+def _send_smtp(url: SplitResult, message: EmailMessage) -> None:
+    host = url.hostname or "localhost"
+    smtp_class = smtplib.SMTP_SSL if url.scheme == "smtp+ssl" else smtplib.SMTP
+    with smtp_class(host, url.port or 0, timeout=10) as smtp:
+        if url.scheme == "smtp+tls":
+            smtp.starttls()
+        if url.username:
+            smtp.login(unquote(url.username), unquote(url.password or ""))
+        smtp.send_message(message)

@@ -6,6 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from myapp import create_app
+from myapp.extensions import db
 
 
 def test_index_is_public(client: FlaskClient) -> None:
@@ -50,6 +51,21 @@ def test_healthz_reports_an_unreachable_database(
     assert [r.getMessage() for r in caplog.records if r.exc_info] == [
         "Health check: database unavailable"
     ]
+
+
+def test_healthz_reports_pending_migrations(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Tables made without the migrations: `flask db upgrade` never ran.
+    monkeypatch.setenv("TEST_DATABASE_URL", f"sqlite:///{tmp_path / 'app.sqlite'}")
+    app = create_app("testing")
+    with app.app_context():
+        db.create_all()
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "migrations pending"}
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_unknown_page_is_a_plain_404(client: FlaskClient) -> None:

@@ -138,6 +138,8 @@ def test_production_cookies_are_secure(production_app: Flask) -> None:
 def test_production_checks_csrf(production_app: Flask) -> None:
     client = production_app.test_client()
     response = client.post(
-        "/auth/login", data={"email": "ada@example.com", "password": PASSWORD}
+        "/auth/login",
+        headers={"X-Forwarded-Proto": "https"},
+        data={"email": "ada@example.com", "password": PASSWORD},
     )
     assert response.status_code == 400

@@ -233,7 +233,11 @@ def test_two_proxy_hops_when_configured(
     monkeypatch: pytest.MonkeyPatch, production_env: None
 ) -> None:
     monkeypatch.setenv("PROXY_FIX_HOPS", "2")
-    seen = probe(create_app("production"))
+    app = create_app("production")
+    # The scheme the app now believes is http, which production would
+    # redirect; this test is about the hops, so it looks past the redirect.
+    app.config["FORCE_HTTPS"] = False
+    seen = probe(app)
     assert seen == {
         "remote_addr": "198.51.100.1",
         "scheme": "http",
@@ -246,7 +250,9 @@ def test_forwarded_headers_are_ignored_without_proxy(
     monkeypatch: pytest.MonkeyPatch, production_env: None
 ) -> None:
     monkeypatch.setenv("PROXY_FIX_HOPS", "0")
-    seen = probe(create_app("production"))
+    app = create_app("production")
+    app.config["FORCE_HTTPS"] = False  # as above: about the headers only
+    seen = probe(app)
     assert seen == {
         "remote_addr": "10.0.0.1",
         "scheme": "http",
@@ -304,6 +310,7 @@ def test_instance_folder_can_be_set(
 
 def test_wsgi_entry_builds_the_app_of_app_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "testing")
+    monkeypatch.setenv("SECRET_KEY", "a-server-secret")
     entry = importlib.reload(importlib.import_module("myapp.wsgi"))
     assert entry.app.config["APP_ENV"] == "testing"
     # wsgi.py in the checkout serves the same app as wsgi:app.
@@ -351,3 +358,38 @@ def test_migrations_ship_with_the_package_and_match_the_models(
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()
     assert {"alembic_version", "users"} <= tables
+
+
+def test_wsgi_entry_runs_production_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-server-secret")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    entry = importlib.reload(importlib.import_module("myapp.wsgi"))
+    assert entry.app.config["APP_ENV"] == "production"
+
+
+@pytest.mark.parametrize("app_env", ["development", "testing", ""])
+def test_wsgi_entry_refuses_to_start_without_a_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, app_env: str
+) -> None:
+    monkeypatch.setenv("APP_ENV", app_env)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    monkeypatch.setenv("ENV_FILE", str(tmp_path / "none.env"))
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        importlib.reload(importlib.import_module("myapp.wsgi"))
+
+
+def test_the_flask_command_keeps_development(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ENV_FILE", str(tmp_path / "none.env"))
+    entry = importlib.reload(importlib.import_module("myapp.wsgi"))
+    assert entry.app.config["APP_ENV"] == "development"

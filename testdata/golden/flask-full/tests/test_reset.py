@@ -166,3 +166,20 @@ def test_unknown_email_schemes_are_refused(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("EMAIL_URL", "carrier-pigeon://coop")
     with pytest.raises(RuntimeError, match="carrier-pigeon"):
         create_app("testing")
+
+
+def test_a_mail_server_failure_is_logged_not_shown(
+    app: Flask,
+    client: FlaskClient,
+    user: User,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(smtplib, "SMTP", refuse)
+    app.config["EMAIL_URL"] = "smtp://localhost:25"
+    page = request_reset(client, user.email)
+    assert "If an account uses that address" in page
+    assert "Could not send e-mail to ada@example.com" in caplog.text

@@ -13,6 +13,9 @@ from typing import Any
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
+
+from config.middleware import static_file_headers
 
 # Lets Django's generic classes be subscripted at run time (ModelAdmin[Note],
 # CreateView[User, SignupForm]) as the type annotations write them.
@@ -53,8 +56,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "csp",
     "axes",
     "drf_spectacular",
+    # Swagger UI's files, pinned and served from here instead of a CDN.
+    "drf_spectacular_sidecar",
     "users",
     "api",
 ]
@@ -70,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.BrowserPolicyMiddleware",
     # Last, as django-axes asks: it answers for the views that refused a
     # locked-out login.
     "axes.middleware.AxesMiddleware",
@@ -157,6 +165,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Static files get the browser policy too (WhiteNoise answers them before
+# the middleware that would add it).
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -170,6 +181,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp) on every response: only this site's
+# scripts, styles and images, no inline script or style (the templates hold
+# none), no framing. Permissions-Policy and no-store for logged-in users come
+# from config/middleware.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Nothing in the project reads the CSRF cookie from JavaScript: forms and the
 # browsable API take the token from the page.
 CSRF_COOKIE_HTTPONLY = True
@@ -214,4 +241,7 @@ SPECTACULAR_SETTINGS = {
     # The API's contract is JSON. The form parsers stay on for the
     # browsable API's HTML forms, but are not offered to clients.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # Swagger UI from drf-spectacular-sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }

@@ -1,0 +1,47 @@
+"""The browser policy: CSP, COOP, Permissions-Policy, caching."""
+
+import pytest
+
+PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/no-such-page/",
+    "/static/css/site.css",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_carries_the_policy(client, path):
+    response = client.get(path)
+    response.close()
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/api/notes/"])
+def test_a_logged_in_user_gets_nothing_cached(client, user, path):
+    client.force_login(user)
+    assert "no-store" in client.get(path)["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_may_be_cached(client):
+    assert "no-store" not in client.get("/").get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"]
+)
+def test_the_templates_hold_no_inline_script_or_style(client, path):
+    page = client.get(path).content.decode()
+    assert "<script>" not in page
+    assert "<style" not in page
+    assert " style=" not in page
