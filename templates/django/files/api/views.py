@@ -10,7 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import Note
-from api.serializers import HealthSerializer, NoteSerializer
+from api.serializers import (
+    HealthProblemSerializer,
+    HealthSerializer,
+    NoteSerializer,
+)
 from config.health import database_problem
 
 
@@ -22,13 +26,16 @@ class HealthView(APIView):
     throttle_classes = ()
     serializer_class = HealthSerializer
 [% if .api_docs %]
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    @extend_schema(responses={200: HealthSerializer, 503: HealthProblemSerializer})
 [%- end %]
     def get(self, request: Request) -> Response:
         # 503 when the database is unreachable or lacks migrations.
         problem = database_problem()
         if problem:
-            return Response({"status": "error", "database": problem}, status=503)
+            return Response(
+                HealthProblemSerializer({"status": "error", "database": problem}).data,
+                status=503,
+            )
         return Response(HealthSerializer({"status": "ok"}).data)
 
 

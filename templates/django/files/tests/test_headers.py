@@ -45,3 +45,14 @@ def test_the_templates_hold_no_inline_script_or_style(client, path):
     assert "<script>" not in page
     assert "<style" not in page
     assert " style=" not in page
+
+
+@pytest.mark.django_db
+def test_only_the_browsable_api_allows_its_one_style_hash(client, user):
+    client.force_login(user)
+    api = client.get("/api/notes/", HTTP_ACCEPT="text/html")["Content-Security-Policy"]
+    assert "'unsafe-hashes' 'sha256-" in api
+    assert "unsafe-inline" not in api
+    assert "unsafe-hashes" not in client.get("/")["Content-Security-Policy"]
+    json = client.get("/api/notes/", HTTP_ACCEPT="application/json")
+    assert "unsafe-hashes" not in json["Content-Security-Policy"]

@@ -7,7 +7,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import Note
-from api.serializers import HealthSerializer, NoteSerializer
+from api.serializers import (
+    HealthProblemSerializer,
+    HealthSerializer,
+    NoteSerializer,
+)
 from config.health import database_problem
 
 
@@ -23,7 +27,10 @@ class HealthView(APIView):
         # 503 when the database is unreachable or lacks migrations.
         problem = database_problem()
         if problem:
-            return Response({"status": "error", "database": problem}, status=503)
+            return Response(
+                HealthProblemSerializer({"status": "error", "database": problem}).data,
+                status=503,
+            )
         return Response(HealthSerializer({"status": "ok"}).data)
 
 

@@ -38,5 +38,9 @@ class NoteSerializer(serializers.ModelSerializer[Note]):
 
 class HealthSerializer(serializers.Serializer[dict[str, Any]]):
     status = serializers.CharField(read_only=True)
-    # Only when something is wrong: "unavailable" or "migrations pending".
-    database = serializers.CharField(read_only=True, required=False)
+
+
+class HealthProblemSerializer(HealthSerializer):
+    """The 503 answer: status "error", and what is wrong with the database."""
+
+    database = serializers.CharField(read_only=True)

@@ -8,7 +8,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.models import Note
-from api.serializers import HealthSerializer, NoteSerializer
+from api.serializers import (
+    HealthProblemSerializer,
+    HealthSerializer,
+    NoteSerializer,
+)
 from config.health import database_problem
 
 
@@ -20,12 +24,15 @@ class HealthView(APIView):
     throttle_classes = ()
     serializer_class = HealthSerializer
 
-    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer})
+    @extend_schema(responses={200: HealthSerializer, 503: HealthProblemSerializer})
     def get(self, request: Request) -> Response:
         # 503 when the database is unreachable or lacks migrations.
         problem = database_problem()
         if problem:
-            return Response({"status": "error", "database": problem}, status=503)
+            return Response(
+                HealthProblemSerializer({"status": "error", "database": problem}).data,
+                status=503,
+            )
         return Response(HealthSerializer({"status": "ok"}).data)
 
 
