@@ -55,7 +55,7 @@ run_variant() {
 	# projects do not carry a tool they do not use.
 	# Files beside the packages that the tests need in mutmut's copy.
 	local copy=()
-	for f in wsgi.py manage.py typings/ migrations/; do
+	for f in wsgi.py manage.py typings/ migrations/ templates/ static/; do
 		[[ -e $proj/$f ]] && copy+=("\"$f\"")
 	done
 	local also_copy

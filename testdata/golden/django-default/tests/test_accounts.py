@@ -6,9 +6,12 @@ from users.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_offers_signup_and_login(client):
+def test_home_page_offers_signup_and_login(client, settings):
     response = client.get("/")
     assert response.status_code == 200
+    # The name comes from settings through the context processor.
+    assert response.context["project_name"] == settings.PROJECT["name"]
+    assert f"<title>{settings.PROJECT['name']}".encode() in response.content
     assert b"/accounts/signup/" in response.content
     assert b"/accounts/login/" in response.content
 
@@ -29,6 +32,9 @@ def test_signup_creates_user_and_logs_in(client, password):
     assert user.email == "dave@example.com"
     assert user.check_password(password)
     assert client.session[SESSION_KEY] == str(user.pk)
+    # The home page greets the new user once.
+    home = client.get(response["Location"])
+    assert b"Welcome! Your account has been created." in home.content
 
 
 def test_signup_rejects_mismatched_passwords(client, password):
