@@ -34,6 +34,9 @@ def test_signup_creates_user_and_logs_in(client, password):
     assert client.session[SESSION_KEY] == str(user.pk)
     # The home page greets the new user once.
     home = client.get(response["Location"])
+    assert [str(m) for m in home.context["messages"]] == [
+        "Welcome! Your account has been created."
+    ]
     assert b"Welcome! Your account has been created." in home.content
 
 
