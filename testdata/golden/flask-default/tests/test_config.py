@@ -335,6 +335,18 @@ def test_missing_folders_of_the_instance_path_are_made(
     assert (nested / "dev-secret-key").is_file()
 
 
+def test_production_makes_the_instance_folder_for_sqlite(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # No development key here to make the folder first.
+    nested = tmp_path / "srv" / "data"
+    monkeypatch.setenv("INSTANCE_PATH", str(nested))
+    monkeypatch.setenv("SECRET_KEY", "a-production-secret")
+    app = create_app("production")
+    assert nested.is_dir()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{nested / SQLITE_FILE}"
+
+
 def test_development_key_folder_is_made_with_its_parents(tmp_path: Path) -> None:
     key = dev_secret_key(tmp_path / "a" / "b")
     assert (tmp_path / "a" / "b" / "dev-secret-key").read_text().strip() == key
