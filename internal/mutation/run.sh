@@ -24,6 +24,9 @@ timeout=${MUTATION_TIMEOUT:-20m}
 jobs=${MUTATION_JOBS:-2}
 python=${PYTHON:-python3}
 mkdir -p "$out"
+# The virtualenvs hold packages that ship Go files; a go.mod keeps fwgen's
+# `go test ./...` out of them when the output is inside the repository.
+[[ -f $out/go.mod ]] || echo "module fwgen.invalid/mutation-output" >"$out/go.mod"
 
 if [[ -z "${FWGEN:-}" ]]; then
 	FWGEN="$out/fwgen"
