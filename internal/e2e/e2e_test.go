@@ -122,6 +122,12 @@ func newSuite(t *testing.T) *suite {
 	if err := os.WriteFile(s.summaryPath(), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The virtualenvs hold packages that ship Go files (pre-commit's
+	// resources); a go.mod makes build/e2e a module of its own, so that
+	// fwgen's `go test ./...` and `go vet ./...` do not descend into it.
+	if err := os.WriteFile(filepath.Join(s.build, "go.mod"), []byte("module fwgen.invalid/e2e-output\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	if bin := os.Getenv("FWGEN_E2E_FWGEN"); bin != "" {
 		abs, err := filepath.Abs(bin)

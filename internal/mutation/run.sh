@@ -24,6 +24,9 @@ timeout=${MUTATION_TIMEOUT:-20m}
 jobs=${MUTATION_JOBS:-2}
 python=${PYTHON:-python3}
 mkdir -p "$out"
+# The virtualenvs hold packages that ship Go files; a go.mod keeps fwgen's
+# `go test ./...` out of them when the output is inside the repository.
+[[ -f $out/go.mod ]] || echo "module fwgen.invalid/mutation-output" >"$out/go.mod"
 
 if [[ -z "${FWGEN:-}" ]]; then
 	FWGEN="$out/fwgen"
@@ -55,7 +58,7 @@ run_variant() {
 	# projects do not carry a tool they do not use.
 	# Files beside the packages that the tests need in mutmut's copy.
 	local copy=()
-	for f in wsgi.py manage.py typings/ migrations/; do
+	for f in wsgi.py manage.py typings/ migrations/ templates/ static/; do
 		[[ -e $proj/$f ]] && copy+=("\"$f\"")
 	done
 	local also_copy

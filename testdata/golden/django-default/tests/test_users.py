@@ -108,6 +108,8 @@ def test_admin_edit_refuses_another_users_email(user, other_user):
     )
     assert not form.is_valid()
     assert form.errors["email"] == [DUPLICATE_EMAIL]
+    # The code lets callers tell this error from a malformed address.
+    assert [e.code for e in form.errors.as_data()["email"]] == ["unique"]
 
 
 def test_admin_change_page_saves_an_unchanged_email(admin_client, user):

@@ -72,3 +72,13 @@ def test_schema_states_the_input_constraints(schema):
     # JSON is the contract; the form parsers serve the browsable API only.
     body = schema["paths"]["/api/notes/"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json"}
+
+
+def test_schema_describes_the_error_bodies(schema):
+    responses = schema["paths"]["/api/notes/{id}/"]["put"]["responses"]
+    for code in ("400", "403", "404", "429"):
+        assert "application/json" in responses[code]["content"], code
+    for code in ("403", "404", "429"):
+        body = responses[code]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/Error"}, code
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]

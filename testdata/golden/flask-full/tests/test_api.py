@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from myapp.api import openapi
 from myapp.api.routes import rfc3339
 from myapp.models import User
 
@@ -91,5 +95,55 @@ def test_openapi_document_states_the_errors(client: FlaskClient) -> None:
         ),
     ],
 )
-def test_rfc3339_is_utc_with_offset(moment: datetime, expected: str) -> None:
+def test_rfc3339_is_utc_with_offset(
+    moment: datetime, expected: str, local_zone_not_utc: None
+) -> None:
+    # Under a local zone other than UTC, so that a conversion through local
+    # time cannot pass for one through UTC.
     assert rfc3339(moment) == expected
+
+
+@pytest.fixture
+def local_zone_not_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def references(node: Any) -> Iterator[str]:
+    """Every $ref in a document."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from references(item)
+
+
+def test_openapi_document_in_full(client: FlaskClient) -> None:
+    spec = client.get("/api/openapi.json").get_json()
+    assert spec["openapi"] == openapi.OPENAPI_VERSION
+    assert spec["info"] == {"title": openapi.TITLE, "version": openapi.VERSION}
+    assert spec["components"]["schemas"] == openapi.SCHEMAS
+    assert spec["components"]["responses"] == {
+        "Error": {
+            "description": "An error, in the API's JSON form.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+            },
+        }
+    }
+    assert spec["components"]["securitySchemes"] == {
+        "session": {"type": "apiKey", "in": "cookie", "name": "session"}
+    }
+    assert spec["paths"] == openapi.OPERATIONS
+    # Every reference points at something the document defines.
+    for ref in references(spec):
+        node = spec
+        for part in ref.removeprefix("#/").split("/"):
+            node = node[part]
