@@ -33,23 +33,21 @@ if [[ -z "${FWGEN:-}" ]]; then
 	(cd "$root" && go build -o "$FWGEN" ./cmd/fwgen)
 fi
 
-# name framework project --set flags, as in testdata/variants.yaml
+# "name framework project" for every variant the built-in templates declare
+# in their manifests (fwgen template test --json lists them).
 variants() {
-	cat <<'LIST'
-flask-default flask myapp
-flask-full flask myapp --set api=true --set database=postgres --set docker=true --set ci=true
-django-default django mysite
-django-full django mysite --set database=postgres --set docker=true --set ci=true --set api_docs=true
-LIST
+	for fw in flask django; do
+		"$FWGEN" template test "$fw" --json 2>/dev/null |
+			"$python" -c 'import json, sys; [print(v["name"], sys.argv[1], v["project"]) for v in json.load(sys.stdin)["variants"]]' "$fw"
+	done
 }
 
 run_variant() {
 	local name=$1 framework=$2 project=$3
-	shift 3
 	local dir="$out/$name"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	"$FWGEN" new "$project" --framework "$framework" --no-input --output "$dir" "$@" >/dev/null
+	"$FWGEN" template render "$framework" --variant "$name" --output "$dir/$project" >/dev/null
 	local proj="$dir/$project"
 	"$python" -m venv "$dir/venv"
 	"$dir/venv/bin/pip" install -q -e "$proj[dev]" mutmut >"$dir/install.log" 2>&1

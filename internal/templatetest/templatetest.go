@@ -68,6 +68,7 @@ type CheckResult struct {
 // VariantResult is one variant's outcome.
 type VariantResult struct {
 	Name        string              `json:"name"`
+	Project     string              `json:"project"`
 	Files       int                 `json:"files"`
 	Golden      string              `json:"golden"`
 	GoldenDir   string              `json:"golden_dir,omitempty"`
@@ -133,7 +134,7 @@ func goldenTree(t *source.Template, opts Options, variant string) (fs.FS, string
 
 func runVariant(ctx context.Context, t *source.Template, v manifest.Variant, opts Options) VariantResult {
 	start := time.Now()
-	vr := VariantResult{Name: v.Name, Golden: GoldenNone, Checks: []CheckResult{}}
+	vr := VariantResult{Name: v.Name, Project: v.ProjectName(), Golden: GoldenNone, Checks: []CheckResult{}}
 	defer func() { vr.Seconds = time.Since(start).Seconds() }()
 	gen, err := Render(ctx, t, v, opts.Version)
 	if err != nil {
