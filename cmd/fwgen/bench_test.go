@@ -116,3 +116,16 @@ func BenchmarkSynthetic(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVersion is the in-process part of `fwgen version`: building the
+// command tree and running the smallest command.
+func BenchmarkVersion(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var out bytes.Buffer
+		d := &cli.Deps{In: strings.NewReader(""), Out: &out, Err: io.Discard, Templates: templates.FS, Version: "bench", Now: time.Now}
+		if code := cli.Run(context.Background(), []string{"version"}, d); code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}

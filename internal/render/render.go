@@ -27,13 +27,15 @@ import (
 )
 
 // File is one rendered file of the project.
+// Its fields are ordered so that it packs into 64 bytes: a project holds
+// one per file until it is written.
 type File struct {
 	Path string // slash-separated, relative to the project root
 	Data []byte
-	Mode fs.FileMode
 	// Src is the template file it came from, relative to files/ ("" for
 	// fwgen's own record), so findings about the output point at it.
-	Src string
+	Src  string
+	Mode fs.FileMode
 	// Verbatim says the file was copied, not rendered.
 	Verbatim bool
 }
