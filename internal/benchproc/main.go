@@ -113,43 +113,116 @@ func (b *bench) run(bin, scratch, sizes string) error {
 }
 
 // startup compares `fwgen version` with a Go hello-world built the same
-// way (statically linked), run alternately.
+// way (statically linked), and with the floor the libraries fwgen links set:
+// a program that imports every package fwgen does and does nothing, so it
+// pays their package initialisation and nothing else. Runs alternate.
 func (b *bench) startup() error {
 	hello := filepath.Join(b.scratch, "hello")
-	if err := os.MkdirAll(hello, 0o755); err != nil {
-		return err
-	}
 	src := "package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n"
-	if err := os.WriteFile(filepath.Join(hello, "main.go"), []byte(src), 0o644); err != nil {
+	if err := buildProgram(hello, "module hello\n\ngo 1.24\n", nil, src); err != nil {
+		return fmt.Errorf("building the hello-world: %w", err)
+	}
+	floor, err := b.buildFloor()
+	if err != nil {
+		return fmt.Errorf("building the libraries-only program: %w", err)
+	}
+	progs := []struct {
+		label string
+		bin   string
+		args  []string
+	}{
+		{"Go hello-world", filepath.Join(hello, "prog"), nil},
+		{"fwgen's libraries, empty main", floor, nil},
+		{"fwgen version", b.bin, []string{"version"}},
+	}
+	samples := make([][]sample, len(progs))
+	for i := 0; i < b.startRuns; i++ {
+		for j, p := range progs {
+			s, err := measure(p.bin, p.args, hello)
+			if err != nil {
+				return err
+			}
+			samples[j] = append(samples[j], s)
+		}
+	}
+	med := make([]time.Duration, len(progs))
+	fmt.Printf("%-34s %10s %10s\n", "start-up (median of "+strconv.Itoa(b.startRuns)+")", "wall", "max RSS")
+	for j, p := range progs {
+		m, r := summarize(samples[j])
+		med[j] = m
+		fmt.Printf("%-34s %10s %7.1f MiB\n", p.label, us(m), mib(r))
+	}
+	fmt.Printf("%-34s %10s %9.2fx\n", "libraries over hello-world", us(med[1]-med[0]), float64(med[1])/float64(med[0]))
+	fmt.Printf("%-34s %10s %9.2fx\n", "fwgen over hello-world", us(med[2]-med[0]), float64(med[2])/float64(med[0]))
+	fmt.Printf("%-34s %10s %9.2fx\n\n", "fwgen over its libraries", us(med[2]-med[1]), float64(med[2])/float64(med[1]))
+	return nil
+}
+
+// buildFloor builds a program that blank-imports every package fwgen's
+// command imports, directly or not, outside fwgen's own module, with the
+// module versions of fwgen's go.mod and go.sum (run from the module root).
+func (b *bench) buildFloor() (string, error) {
+	list := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./cmd/fwgen")
+	out, err := list.Output()
+	if err != nil {
+		return "", fmt.Errorf("listing fwgen's packages (run benchproc from the repository's root): %w", err)
+	}
+	modOut, err := exec.Command("go", "list", "-m", "-f", "{{.Path}} {{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding fwgen's module: %w", err)
+	}
+	self, root, _ := strings.Cut(strings.TrimSpace(string(modOut)), " ")
+	var imports []string
+	for _, p := range strings.Fields(string(out)) {
+		// A module's internal packages come with the packages that use them.
+		if p == self || strings.HasPrefix(p, self+"/") || strings.Contains(p, "/internal/") || strings.HasSuffix(p, "/internal") {
+			continue
+		}
+		imports = append(imports, p)
+	}
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", err
+	}
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		return "", err
+	}
+	mod := strings.Replace(string(gomod), "module "+self, "module floor", 1)
+	var src strings.Builder
+	src.WriteString("package main\n\nimport (\n\t\"os\"\n")
+	for _, p := range imports {
+		fmt.Fprintf(&src, "\t_ %q\n", p)
+	}
+	src.WriteString(")\n\nfunc main() { os.Stdout.WriteString(\"floor\\n\") }\n")
+	dir := filepath.Join(b.scratch, "floor")
+	if err := buildProgram(dir, mod, gosum, src.String()); err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "prog"), nil
+}
+
+// buildProgram writes a one-file Go program and builds it statically, as
+// make build builds fwgen, into dir/prog.
+func buildProgram(dir, gomod string, gosum []byte, src string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(hello, "go.mod"), []byte("module hello\n\ngo 1.24\n"), 0o644); err != nil {
-		return err
+	files := map[string][]byte{"main.go": []byte(src), "go.mod": []byte(gomod)}
+	if gosum != nil {
+		files["go.sum"] = gosum
 	}
-	build := exec.Command("go", "build", "-o", "hello", ".")
-	build.Dir = hello
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	build := exec.Command("go", "build", "-mod=mod", "-o", "prog", ".")
+	build.Dir = dir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the hello-world: %v: %s", err, out)
+		return fmt.Errorf("%v: %s", err, out)
 	}
-	var hs, fs []sample
-	for i := 0; i < b.startRuns; i++ {
-		h, err := measure(filepath.Join(hello, "hello"), nil, hello)
-		if err != nil {
-			return err
-		}
-		f, err := measure(b.bin, []string{"version"}, hello)
-		if err != nil {
-			return err
-		}
-		hs, fs = append(hs, h), append(fs, f)
-	}
-	hm, hr := summarize(hs)
-	fm, fr := summarize(fs)
-	fmt.Printf("%-34s %10s %10s\n", "start-up (median of "+strconv.Itoa(b.startRuns)+")", "wall", "max RSS")
-	fmt.Printf("%-34s %10s %7.1f MiB\n", "Go hello-world", us(hm), mib(hr))
-	fmt.Printf("%-34s %10s %7.1f MiB\n", "fwgen version", us(fm), mib(fr))
-	fmt.Printf("%-34s %10s %9.2fx\n\n", "fwgen over hello-world", us(fm-hm), float64(fm)/float64(hm))
 	return nil
 }
 

@@ -84,7 +84,7 @@ func Run(ctx context.Context, args []string, d *Deps) (code int) {
 			code = fail.CodeFailure
 		}
 	}()
-	root := newRoot(d)
+	root := newRoot(d, args)
 	root.SetArgs(args)
 	root.SetIn(d.In)
 	root.SetOut(d.Out)
@@ -190,7 +190,7 @@ func indentRest(s string) string {
 	return strings.ReplaceAll(s, "\n", "\n  ")
 }
 
-func newRoot(d *Deps) *cobra.Command {
+func newRoot(d *Deps, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "fwgen",
 		Short: "Recommend Flask or Django, then generate a ready-to-run project",
@@ -218,7 +218,33 @@ Django with its reasons, and writes a ready-to-run project skeleton.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fail.Invalid(fmt.Errorf("%w%s\nRun '%s --help' for usage.", err, flagHint(c, err), c.CommandPath()))
 	})
-	root.AddCommand(newNewCmd(d), newRecommendCmd(d), newTemplateCmd(d), newTemplatesCmd(d), newUpdateCmd(d), newVersionCmd(d))
+	commands := []struct {
+		name  string
+		build func(*Deps) *cobra.Command
+	}{
+		{"new", newNewCmd}, {"recommend", newRecommendCmd}, {"template", newTemplateCmd},
+		{"templates", newTemplatesCmd}, {"update", newUpdateCmd}, {"version", newVersionCmd},
+	}
+	// A run names its command first; building only that one spares every
+	// run the others' flags and help, a good part of the start-up. Anything
+	// else (help, completion, a flag, a misspelt name to suggest for) gets
+	// the whole tree.
+	only := ""
+	if len(args) > 0 {
+		for _, c := range commands {
+			if c.name == args[0] {
+				only = c.name
+			}
+		}
+	}
+	for _, c := range commands {
+		if only == "" || c.name == only {
+			root.AddCommand(c.build(d))
+		}
+	}
+	if only != "" {
+		root.CompletionOptions.DisableDefaultCmd = true
+	}
 	return root
 }
 
