@@ -290,3 +290,78 @@ func TestTerminalFullNew(t *testing.T) {
 		}
 	}
 }
+
+// A secret question's default, usually a secret just drawn, never reaches
+// the screen, in survey's prompts or plain ones: Enter keeps it, and what
+// is typed instead is not echoed by survey.
+func TestSecretPromptsShowNoDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildFwgen(t)
+	tmpl := t.TempDir()
+	for name, text := range map[string]string{
+		"fwgen.yaml": "name: sec\nversion: 1.0.0\ndelimiters: [\"[%\", \"%]\"]\nquestions:\n" +
+			"  - key: token\n    prompt: API token\n    secret: true\n    default: '[% secretHex 16 %]'\n",
+		"files/token.txt": "[% .token %]\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(tmpl, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(tmpl, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token := func(t *testing.T, dir string) string {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, "app", "token.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(b))
+	}
+	t.Run("survey, Enter keeps the default", func(t *testing.T) {
+		dir := t.TempDir()
+		term, cmd := startFwgen(t, bin, dir, "new", "app", "--template", tmpl)
+		term.Step("Enter keeps the default, which is not shown", 2, "\r")
+		term.Step("Write app now?", 0, "\r")
+		if code := exitCode(t, term, cmd); code != 0 {
+			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+		}
+		tok := token(t, dir)
+		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(tok) {
+			t.Fatalf("token.txt holds %q, want the drawn default", tok)
+		}
+		if bytes.Contains(term.Output(), []byte(tok)) {
+			t.Errorf("the drawn secret was shown:\n%q", term.Output())
+		}
+	})
+	t.Run("survey, a typed secret is not echoed", func(t *testing.T) {
+		dir := t.TempDir()
+		term, cmd := startFwgen(t, bin, dir, "new", "app", "--template", tmpl)
+		term.Step("API token", 2, "typed-secret-value\r")
+		term.Step("Write app now?", 0, "\r")
+		if code := exitCode(t, term, cmd); code != 0 {
+			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+		}
+		if tok := token(t, dir); tok != "typed-secret-value" {
+			t.Errorf("token.txt holds %q, want the typed value", tok)
+		}
+		if bytes.Contains(term.Output(), []byte("typed-secret-value")) {
+			t.Errorf("the typed secret was echoed:\n%q", term.Output())
+		}
+	})
+	t.Run("plain, Enter keeps the default", func(t *testing.T) {
+		dir := t.TempDir()
+		term, cmd := startFwgenEnv(t, bin, dir, []string{"TERM=dumb"}, "new", "app", "--template", tmpl)
+		term.Type("API token (Enter keeps the default, which is not shown): ", "\n")
+		term.WaitFor("the review", func(out []byte) bool { return bytes.HasSuffix(out, []byte("Choose 1-3 [1]: ")) })
+		term.Keys("\n")
+		if code := exitCode(t, term, cmd); code != 0 {
+			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+		}
+		if tok := token(t, dir); len(tok) != 32 || bytes.Contains(term.Output(), []byte(tok)) {
+			t.Errorf("token %q; the terminal shows:\n%q", tok, term.Output())
+		}
+	})
+}

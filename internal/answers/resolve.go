@@ -165,6 +165,20 @@ func (r *Resolver) ask(q *manifest.Question, def any) (any, error) {
 		}
 		return Coerce(q, s)
 	default:
+		if q.Secret {
+			// The default of a secret is usually one just drawn: shown in
+			// the prompt, it would be on the screen and in any recording.
+			s, err := p.Secret(msg, q.Help, def.(string) != "", func(s string) error {
+				return plain(Check(q, s, r.Template.ReservedNames))
+			})
+			if err != nil {
+				return nil, err
+			}
+			if s == "" {
+				s = def.(string)
+			}
+			return s, Check(q, s, r.Template.ReservedNames)
+		}
 		s, err := p.Input(msg, q.Help, def.(string), func(s string) error {
 			return plain(Check(q, s, r.Template.ReservedNames))
 		})

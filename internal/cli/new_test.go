@@ -25,6 +25,11 @@ func (p slowPerson) Input(msg, help, def string, v func(string) error) (string, 
 	return p.Script.Input(msg, help, def, v)
 }
 
+func (p slowPerson) Secret(msg, help string, keepsDefault bool, v func(string) error) (string, error) {
+	p.tick()
+	return p.Script.Secret(msg, help, keepsDefault, v)
+}
+
 func (p slowPerson) Confirm(msg, help string, def bool) (bool, error) {
 	p.tick()
 	return p.Script.Confirm(msg, help, def)

@@ -403,6 +403,11 @@ func (p *countingPrompter) Input(msg, help, def string, validate func(string) er
 	return p.Prompter.Input(msg, help, def, validate)
 }
 
+func (p *countingPrompter) Secret(msg, help string, keepsDefault bool, validate func(string) error) (string, error) {
+	p.asked++
+	return p.Prompter.Secret(msg, help, keepsDefault, validate)
+}
+
 func (p *countingPrompter) Confirm(msg, help string, def bool) (bool, error) {
 	p.asked++
 	return p.Prompter.Confirm(msg, help, def)

@@ -124,6 +124,31 @@ func (p *Plain) Input(msg, help, def string, validate func(string) error) (strin
 	return out, err
 }
 
+// Secret never shows the default. A plain terminal may still echo what is
+// typed: it is the terminal that hides input, and one that asks for plain
+// prompts is not trusted to.
+func (p *Plain) Secret(msg, help string, keepsDefault bool, validate func(string) error) (string, error) {
+	var out string
+	prompt := msg + helpHint(help)
+	if keepsDefault {
+		prompt += " (Enter keeps the default, which is not shown)"
+	}
+	err := p.ask(prompt+": ", help, func(line string) error {
+		if line == "" && keepsDefault {
+			out = ""
+			return nil
+		}
+		if validate != nil {
+			if err := validate(line); err != nil {
+				return err
+			}
+		}
+		out = line
+		return nil
+	})
+	return out, err
+}
+
 func (p *Plain) Confirm(msg, help string, def bool) (bool, error) {
 	hint := "y/N"
 	if def {

@@ -110,3 +110,37 @@ func TestPlainCancels(t *testing.T) {
 		t.Errorf("interrupt: %v, want cancelled", err)
 	}
 }
+
+func TestPlainSecret(t *testing.T) {
+	p, out := plainWith("\nshort\nlong enough\n")
+	v, err := p.Secret("Token", "", true, nil)
+	if err != nil || v != "" {
+		t.Fatalf("Enter = %q, %v; want \"\" (keep the default)", v, err)
+	}
+	validate := func(s string) error {
+		if len(s) < 8 {
+			return errors.New("at least 8 characters")
+		}
+		return nil
+	}
+	v, err = p.Secret("Token", "", false, validate)
+	if err != nil || v != "long enough" {
+		t.Fatalf("Secret = %q, %v; want the second answer", v, err)
+	}
+	want := "Token (Enter keeps the default, which is not shown): " +
+		"Token:   at least 8 characters\nToken: "
+	if out.String() != want {
+		t.Errorf("printed\n%q\nwant\n%q", out.String(), want)
+	}
+	// Without a default, Enter is an answer like any other: validate decides.
+	p, _ = plainWith("\nok-now\n")
+	v, err = p.Secret("Token", "", false, func(s string) error {
+		if s == "" {
+			return errors.New("required")
+		}
+		return nil
+	})
+	if err != nil || v != "ok-now" {
+		t.Errorf("Secret without a default = %q, %v; want the empty answer refused", v, err)
+	}
+}

@@ -85,6 +85,22 @@ func (s *Script) Input(msg, _, def string, validate func(string) error) (string,
 	return a, nil
 }
 
+func (s *Script) Secret(msg, _ string, keepsDefault bool, validate func(string) error) (string, error) {
+	a, err := s.next(msg)
+	if err != nil {
+		return "", err
+	}
+	if a == "" && keepsDefault {
+		return "", nil
+	}
+	if validate != nil {
+		if err := validate(a); err != nil {
+			return "", fmt.Errorf("scripted answer %q to %q rejected: %w", a, msg, err)
+		}
+	}
+	return a, nil
+}
+
 func (s *Script) Confirm(msg, _ string, def bool) (bool, error) {
 	a, err := s.next(msg)
 	if err != nil {

@@ -213,3 +213,19 @@ func TestRemainingIsACopy(t *testing.T) {
 		t.Error("Remaining shares the script's steps")
 	}
 }
+
+func TestScriptSecret(t *testing.T) {
+	s, err := ParseScript("Token =>\nToken => typed\nToken => bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Secret("Token", "", true, nil); err != nil || v != "" {
+		t.Errorf("empty answer = %q, %v; want \"\" (keep the default)", v, err)
+	}
+	if v, err := s.Secret("Token", "", true, nil); err != nil || v != "typed" {
+		t.Errorf("typed answer = %q, %v", v, err)
+	}
+	if _, err := s.Secret("Token", "", true, func(string) error { return errors.New("no") }); err == nil {
+		t.Error("a rejected scripted answer was accepted")
+	}
+}

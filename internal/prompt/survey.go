@@ -55,6 +55,23 @@ func (s *Survey) Input(msg, help, def string, validate func(string) error) (stri
 	return out, err
 }
 
+func (s *Survey) Secret(msg, help string, keepsDefault bool, validate func(string) error) (string, error) {
+	var out string
+	opts := []survey.AskOpt{survey.WithValidator(func(v any) error {
+		str, _ := v.(string)
+		if (str == "" && keepsDefault) || validate == nil {
+			return nil
+		}
+		return validate(str)
+	})}
+	hint := " (hidden)"
+	if keepsDefault {
+		hint = " (hidden; Enter keeps the default, which is not shown)"
+	}
+	err := s.ask(&survey.Password{Message: msg + hint, Help: help}, &out, opts...)
+	return out, err
+}
+
 func (s *Survey) Confirm(msg, help string, def bool) (bool, error) {
 	out := def
 	err := s.ask(&survey.Confirm{Message: msg, Help: help, Default: def}, &out)
