@@ -36,6 +36,40 @@ def test_anonymous_pages_may_be_cached(client):
     assert "no-store" not in client.get("/").get("Cache-Control", "")
 
 
+STATIC = "/static/css/site.css"
+
+
+def static_cache_control(client):
+    response = client.get(STATIC)
+    response.close()
+    assert response.status_code == 200
+    return response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_logged_in_user_gets_static_files_not_cached(client, user):
+    client.force_login(user)
+    cache_control = static_cache_control(client)
+    assert "no-store" in cache_control
+    assert "public" not in cache_control
+
+
+@pytest.mark.django_db
+def test_a_session_cookie_alone_is_enough_for_no_store(client):
+    # Static files are answered before the session is read: the cookie is
+    # what marks a logged-in browser there.
+    client.cookies["sessionid"] = "anything"
+    assert "no-store" in static_cache_control(client)
+
+
+@pytest.mark.django_db
+def test_anonymous_static_files_keep_their_cache_lifetime(client):
+    cache_control = static_cache_control(client)
+    assert "public" in cache_control
+    assert "no-store" not in cache_control
+    assert int(cache_control.split("max-age=")[1].split(",")[0]) > 0
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "path", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"]

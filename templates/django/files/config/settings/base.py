@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files for a logged-in browser are not cached (see the class).
+    "config.middleware.PrivateStaticFilesMiddleware",
     # Right after SecurityMiddleware: static files skip the rest of the stack
     # but still get the HTTPS redirect and security headers.
     "whitenoise.middleware.WhiteNoiseMiddleware",
