@@ -24,13 +24,6 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-# DRF's browsable API (its pinned jQuery and Bootstrap) sets one style
-# attribute from script. 'unsafe-hashes' with that one value's hash lets it
-# through on those pages only; no other inline style, and no inline script,
-# is allowed anywhere.
-BROWSABLE_API_STYLE = "'sha256-1kn+agGaGZdaFPNbx228buXQB9KXcy9RVE6NMUiW4SQ='"
-
-
 class BrowserPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -38,13 +31,6 @@ class BrowserPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.path.startswith("/api/") and response.get(
-            "Content-Type", ""
-        ).startswith("text/html"):
-            # Read by django-csp's middleware, which runs after this one.
-            response._csp_update = {  # type: ignore[attr-defined]
-                "style-src": ["'unsafe-hashes'", BROWSABLE_API_STYLE]
-            }
         if request.user.is_authenticated:
             # Pages for a logged-in user must not stay in shared or
             # back-button caches after logout.
