@@ -314,6 +314,12 @@ func (r *variantRun) checkFormThrottle(cl *checkList, srv *server, f formThrottl
 		f.name, defaultFormLimit+1, resp.StatusCode, resp.Header.Get("Retry-After"))
 
 	other := newWebClient(srv.base, "203.0.113.31")
+	// Its CSRF cookie first: requests sent at once from a client without
+	// one would each get another, and most would then fail the CSRF check.
+	if _, err := other.get(f.path); err != nil {
+		cl.fail("GET %s: %v", f.path, err)
+		return
+	}
 	const tries = 8
 	codes := make([]int, tries)
 	for round := 0; round < 4; round++ {
