@@ -21,6 +21,11 @@ import (
 // logins allowed per account and per address before the lock.
 const defaultFailureLimit = 5
 
+// defaultFormLimit is the documented default of both templates for the forms
+// that may send an e-mail (password-reset request, sign-up): requests allowed
+// per e-mail address and per client address before the next one gets 429.
+const defaultFormLimit = 5
+
 // attackTarget is what differs between the frameworks.
 type attackTarget struct {
 	app       string   // WSGI entry
@@ -35,6 +40,8 @@ type attackTarget struct {
 	logout    string   // where that form posts
 	remember  bool     // the login form has "remember me"
 	signup    func(c *webClient, name, email, password string) (*response, error)
+	signupURL string // where signup posts
+	resetURL  string // the password-reset request form
 	static    string // a static file
 	// resetThrottle lifts the lockouts that the throttle check left.
 	resetThrottle func() error
@@ -52,7 +59,7 @@ func (r *variantRun) flaskAttackTarget() (attackTarget, error) {
 	return attackTarget{
 		app: "wsgi:app", health: "/healthz", env: env,
 		login: "/auth/login", userField: "email", csrfField: "csrf_token",
-		signup: flaskSignup, static: "/static/style.css", private: "/dashboard", refused: 302, withOut: "/dashboard", logout: "/auth/logout", remember: true,
+		signup: flaskSignup, signupURL: "/auth/register", resetURL: "/auth/reset", static: "/static/style.css", private: "/dashboard", refused: 302, withOut: "/dashboard", logout: "/auth/logout", remember: true,
 		// The checks that follow come from other addresses, for other accounts.
 		resetThrottle: func() error { return nil },
 		makeUser: func(c *webClient, name, password string) (string, error) {
@@ -77,10 +84,17 @@ func (r *variantRun) djangoAttackTarget() (attackTarget, error) {
 	return attackTarget{
 		app: "config.wsgi:application", health: "/healthz/", env: env,
 		login: "/accounts/login/", userField: "username", csrfField: "csrfmiddlewaretoken",
-		signup: djangoSignup, static: "/static/css/site.css", private: r.apiResourcePath(), refused: 403, withOut: "/", logout: "/accounts/logout/",
+		signup: djangoSignup, signupURL: "/accounts/signup/", resetURL: "/accounts/password_reset/", static: "/static/css/site.css", private: r.apiResourcePath(), refused: 403, withOut: "/", logout: "/accounts/logout/",
 		// Django sees every request come from 127.0.0.1 (no proxy in front),
-		// which the throttle check has locked.
-		resetThrottle: func() error { _, err := r.manage(env, "axes_reset"); return err },
+		// which the throttle checks have locked: logins (django-axes), reset
+		// requests and sign-ups (the project's own).
+		resetThrottle: func() error {
+			if _, err := r.manage(env, "axes_reset"); err != nil {
+				return err
+			}
+			_, err := r.manage(env, "throttle_reset")
+			return err
+		},
 		makeUser: func(_ *webClient, name, password string) (string, error) {
 			code := fmt.Sprintf("from users.models import User; User.objects.create_user(%q, %q, %q)",
 				name, name+"@example.com", password)
@@ -129,8 +143,12 @@ func (r *variantRun) attack() error {
 		return err
 	}
 	r.checkThrottle(cl, srv, target, victim, password)
+	forms := formThrottles(target, password)
+	for _, f := range forms {
+		r.checkFormThrottle(cl, srv, f)
+	}
 
-	// A restart keeps the count: it is not in the workers' memory.
+	// A restart keeps the counts: they are not in the workers' memory.
 	srv.stop()
 	if srv, err = start("gunicorn-attack-restarted"); err != nil {
 		return err
@@ -140,6 +158,13 @@ func (r *variantRun) attack() error {
 		cl.fail("login after the restart: %v", err)
 	} else {
 		cl.ok(resp.StatusCode == 429, "after a restart, the right password for the locked account -> %d (want 429)", resp.StatusCode)
+	}
+	for _, f := range forms {
+		if resp, err := f.post(newWebClient(srv.base, "198.51.100.8"), 0); err != nil {
+			cl.fail("%s after the restart: %v", f.name, err)
+		} else {
+			cl.ok(resp.StatusCode == 429, "after a restart, a %s for the locked e-mail address -> %d (want 429)", f.name, resp.StatusCode)
+		}
 	}
 	if err := target.resetThrottle(); err != nil {
 		return err
@@ -242,6 +267,87 @@ func (r *variantRun) checkThrottle(cl *checkList, srv *server, target attackTarg
 	cl.ok(len(pids) >= 2, "both gunicorn workers refused the locked account with 429 (%s)", describePids(pids))
 	r.note("throttle: %d wrong passwords answered 200, the %dth 429 (Retry-After %ds); the right password then got 429 from %d workers (%s)",
 		defaultFailureLimit-1, defaultFailureLimit, retry, len(pids), describePids(pids))
+}
+
+// formThrottle is a form that may send an e-mail, throttled per e-mail
+// address and per client address.
+type formThrottle struct {
+	name string
+	path string
+	// post sends the i-th request; all of them name the same e-mail address.
+	post func(c *webClient, i int) (*response, error)
+}
+
+func formThrottles(target attackTarget, password string) []formThrottle {
+	return []formThrottle{
+		{"password-reset request", target.resetURL, func(c *webClient, _ int) (*response, error) {
+			return c.submit(target.resetURL, target.csrfField, url.Values{"email": {"throttled-reset@example.com"}})
+		}},
+		{"sign-up", target.signupURL, func(c *webClient, i int) (*response, error) {
+			return target.signup(c, fmt.Sprintf("throttled%d", i), "throttled-signup@example.com", password)
+		}},
+	}
+}
+
+// checkFormThrottle sends the allowed requests, then one more, which must
+// get 429 with Retry-After; then, from another address, requests for the
+// same e-mail address at once until both workers have refused them.
+func (r *variantRun) checkFormThrottle(cl *checkList, srv *server, f formThrottle) {
+	sender := newWebClient(srv.base, "203.0.113.30")
+	for i := 1; i <= defaultFormLimit; i++ {
+		resp, err := f.post(sender, i)
+		if err != nil {
+			cl.fail("%s %d: %v", f.name, i, err)
+			return
+		}
+		if !cl.ok(resp.StatusCode == 302, "%s %d of %d -> %d (want 302)", f.name, i, defaultFormLimit, resp.StatusCode) {
+			return
+		}
+	}
+	resp, err := f.post(sender, defaultFormLimit+1)
+	if err != nil {
+		cl.fail("%s %d: %v", f.name, defaultFormLimit+1, err)
+		return
+	}
+	retry, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+	cl.ok(resp.StatusCode == 429 && retry > 0, "%s %d -> %d Retry-After %q (want 429 with Retry-After > 0)",
+		f.name, defaultFormLimit+1, resp.StatusCode, resp.Header.Get("Retry-After"))
+
+	other := newWebClient(srv.base, "203.0.113.31")
+	// Its CSRF cookie first: requests sent at once from a client without
+	// one would each get another, and most would then fail the CSRF check.
+	if _, err := other.get(f.path); err != nil {
+		cl.fail("GET %s: %v", f.path, err)
+		return
+	}
+	const tries = 8
+	codes := make([]int, tries)
+	for round := 0; round < 4; round++ {
+		var wg sync.WaitGroup
+		for i := range codes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[i] = 0
+				if resp, err := f.post(other, 100+round*tries+i); err == nil {
+					codes[i] = resp.StatusCode
+				}
+			}()
+		}
+		wg.Wait()
+		for _, c := range codes {
+			if !cl.ok(c == 429, "%s for the locked e-mail address from another client -> %d (want 429)", f.name, c) {
+				return
+			}
+		}
+		if len(pidsAnswering(srv.out.String(), "POST", f.path, 429)) >= 2 {
+			break
+		}
+	}
+	pids := pidsAnswering(srv.out.String(), "POST", f.path, 429)
+	cl.ok(len(pids) >= 2, "both gunicorn workers refused the %s with 429 (%s)", f.name, describePids(pids))
+	r.note("%s throttle: %d requests answered 302, the %dth 429 (Retry-After %ds); then 429 from %d workers (%s)",
+		f.name, defaultFormLimit, defaultFormLimit+1, retry, len(pids), describePids(pids))
 }
 
 // checkSessionsEnd logs in, copies the cookies to another client, logs out
@@ -478,11 +584,12 @@ func (r *variantRun) checkHeaders(cl *checkList, srv *server, target attackTarge
 		cl.ok(strings.Contains(pp, "camera=()"), "%s: Permissions-Policy %q", p.name, pp)
 		cl.ok(strings.Contains(hsts, "max-age="), "%s: Strict-Transport-Security %q", p.name, hsts)
 		cl.ok(h.Get("X-Content-Type-Options") == "nosniff", "%s: X-Content-Type-Options %q", p.name, h.Get("X-Content-Type-Options"))
-		// Django's static files are answered by WhiteNoise before the session
-		// is read, so it cannot tell a logged-in request; they are public
-		// and the same for everyone (see the project README).
-		if p.loggedIn && !(p.path == target.static && r.v.Framework == "django") {
+		if p.loggedIn {
 			cl.ok(strings.Contains(cc, "no-store"), "%s: Cache-Control %q (want no-store)", p.name, cc)
+		} else if p.path == target.static {
+			// No-store for a logged-in user must not cost everyone else the
+			// static files' cache lifetime.
+			cl.ok(!strings.Contains(cc, "no-store"), "%s: Cache-Control %q (want it cacheable)", p.name, cc)
 		}
 		table = append(table, fmt.Sprintf("%s %s %d: CSP=%v COOP=%s PP=%v HSTS=%v Cache-Control=%q",
 			p.name, p.path, resp.StatusCode, csp != "", coop, pp != "", hsts != "", cc))

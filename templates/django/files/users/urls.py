@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from users.views import LogoutView, SignupView
+from users.views import LogoutView, PasswordResetView, SignupView
 
 urlpatterns = [
     path("signup/", SignupView.as_view(), name="signup"),
@@ -18,9 +18,10 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     # Django's password reset: the request page answers the same whatever the
     # address, and the link works once and expires (PASSWORD_RESET_TIMEOUT).
+    # The request is throttled (users/throttle.py).
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

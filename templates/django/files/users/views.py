@@ -14,6 +14,7 @@ from django.views.generic import CreateView
 
 from users.forms import SignupForm
 from users.models import User
+from users.throttle import ThrottleMixin
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,10 @@ SIGNED_UP = (
 )
 
 
-class SignupView(CreateView[User, SignupForm]):
+class SignupView(ThrottleMixin, CreateView[User, SignupForm]):
+    # Each sign-up may send an e-mail: the throttle keeps anyone from
+    # filling an inbox, or the user table, from one address.
+    throttle_action = "signup"
     form_class = SignupForm
     template_name = "registration/signup.html"
     success_url = reverse_lazy("login")
@@ -67,6 +71,12 @@ class SignupView(CreateView[User, SignupForm]):
             logger.exception("Could not send e-mail to %s", email)
         messages.success(self.request, SIGNED_UP)
         return redirect("login")
+
+
+class PasswordResetView(ThrottleMixin, auth_views.PasswordResetView):
+    """Django's reset request, throttled: each request may send an e-mail."""
+
+    throttle_action = "password_reset"
 
 
 class LogoutView(auth_views.LogoutView):

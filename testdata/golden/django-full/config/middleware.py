@@ -4,7 +4,8 @@ from collections.abc import Callable
 from wsgiref.headers import Headers
 
 from csp.utils import build_policy
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
 # Browser features the app does not use, turned off for it and its frames.
@@ -23,13 +24,6 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
-# DRF's browsable API (its pinned jQuery and Bootstrap) sets one style
-# attribute from script. 'unsafe-hashes' with that one value's hash lets it
-# through on those pages only; no other inline style, and no inline script,
-# is allowed anywhere.
-BROWSABLE_API_STYLE = "'sha256-1kn+agGaGZdaFPNbx228buXQB9KXcy9RVE6NMUiW4SQ='"
-
-
 class BrowserPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,16 +31,35 @@ class BrowserPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.path.startswith("/api/") and response.get(
-            "Content-Type", ""
-        ).startswith("text/html"):
-            # Read by django-csp's middleware, which runs after this one.
-            response._csp_update = {  # type: ignore[attr-defined]
-                "style-src": ["'unsafe-hashes'", BROWSABLE_API_STYLE]
-            }
         if request.user.is_authenticated:
             # Pages for a logged-in user must not stay in shared or
             # back-button caches after logout.
+            add_never_cache_headers(response)
+        return response
+
+
+class PrivateStaticFilesMiddleware:
+    """``Cache-Control: no-store`` on static files for a browser that holds a
+    session cookie; it sits just outside WhiteNoise's middleware.
+
+    WhiteNoise answers static files before the session is read, and reading
+    it for every file would cost a database query. The cookie stands for a
+    logged-in user instead: nothing in the project writes to the session
+    but a login, and logout deletes the cookie. A stale cookie only costs
+    its holder the cache. Everyone else keeps WhiteNoise's caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            isinstance(response, FileResponse)
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            # WhiteNoise's "public, max-age=…" would outlive the session.
+            del response["Cache-Control"]
             add_never_cache_headers(response)
         return response
 

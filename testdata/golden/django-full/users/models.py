@@ -23,3 +23,21 @@ class User(AbstractUser):
 
     # Asked for by createsuperuser (DJANGO_SUPERUSER_EMAIL with --noinput).
     REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]
+
+
+class Attempt(models.Model):
+    """One password-reset request or sign-up, as users/throttle.py counts it.
+
+    ``key`` is a digest of the action and what it was counted under (the
+    e-mail address it named, or the client address), so the table keeps no
+    address of someone who has no account here.
+    """
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… at {self.at:%Y-%m-%d %H:%M:%S}"

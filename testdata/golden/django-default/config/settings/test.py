@@ -23,6 +23,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "10000/minute"},
 }
 
-# Tests run without collectstatic; looking files up per request avoids
-# WhiteNoise's warning about the missing STATIC_ROOT.
+# Tests run without collectstatic: WhiteNoise serves the files from where
+# they are, as in production, looking them up per request (which also avoids
+# its warning about the missing STATIC_ROOT).
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files for a logged-in browser are not cached (see the class).
+    "config.middleware.PrivateStaticFilesMiddleware",
     # Right after SecurityMiddleware: static files skip the rest of the stack
     # but still get the HTTPS redirect and security headers.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -151,6 +153,23 @@ AXES_LOCKOUT_CALLABLE = "users.throttle.lockout_response"
 # The client address is REMOTE_ADDR. Behind a proxy that is the proxy's own
 # address, which would lock out everyone at once: point AXES_CLIENT_IP_CALLABLE
 # at a function that reads the header your proxy overwrites.
+
+# Password-reset requests and sign-ups (users/throttle.py), counted in the
+# database like the logins: every request counts once for the e-mail address
+# it names and once for the client address (the one django-axes uses, see
+# above). Past the limit within the window the next ones are answered 429
+# with Retry-After, until the oldest counted request leaves the window.
+# Each entry: (requests allowed, the window).
+FORM_THROTTLES = {
+    "password_reset": (
+        env.int("PASSWORD_RESET_REQUEST_LIMIT", default=5),
+        timedelta(minutes=env.int("PASSWORD_RESET_REQUEST_WINDOW_MINUTES", default=15)),
+    ),
+    "signup": (
+        env.int("SIGNUP_LIMIT", default=5),
+        timedelta(minutes=env.int("SIGNUP_WINDOW_MINUTES", default=15)),
+    ),
+}
 
 # The sender of the e-mails; where they go is EMAIL_URL (dev.py, prod.py).
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
