@@ -51,14 +51,21 @@ e2e:
 mutation:
 	internal/mutation/run.sh $(VARIANTS)
 
-## release-template: after raising T's version, archive the version last committed and pin the new one
+## release-template: after raising T's version, archive the version pinned in
+## templates/versions.txt, from the newest commit that pinned it (so the
+## changes may be committed already or not), and pin the new one
 release-template:
 	@test -n "$(T)" || { echo "usage: make release-template T=flask|django"; exit 2; }
-	@old=$$(git show HEAD:templates/$(T)/fwgen.yaml | sed -n 's/^version: *//p'); \
+	@old=$$(sed -n 's/^$(T) \([^ ]*\) .*/\1/p' templates/versions.txt); \
 	new=$$(sed -n 's/^version: *//p' templates/$(T)/fwgen.yaml); \
-	if [ "$$old" = "$$new" ]; then echo "templates/$(T) is $$new both at HEAD and here: raise version: in templates/$(T)/fwgen.yaml first"; exit 2; fi; \
-	git archive --format=tar HEAD:templates/$(T) | gzip -n -9 > templates/releases/$(T)-$$old.tar.gz; \
-	echo "archived $(T) $$old as templates/releases/$(T)-$$old.tar.gz"
+	if [ -z "$$old" ]; then echo "templates/versions.txt pins no version of $(T)"; exit 2; fi; \
+	if [ "$$old" = "$$new" ]; then echo "templates/$(T) is $$new, as pinned: raise version: in templates/$(T)/fwgen.yaml first"; exit 2; fi; \
+	ref=""; for c in $$(git log --format=%H -- templates/versions.txt); do \
+		if git show "$$c:templates/versions.txt" | grep -q "^$(T) $$old "; then ref=$$c; break; fi; \
+	done; \
+	if [ -z "$$ref" ]; then echo "no commit pins $(T) $$old; commit the pin first"; exit 2; fi; \
+	git archive --format=tar "$$ref:templates/$(T)" | gzip -n -9 > templates/releases/$(T)-$$old.tar.gz; \
+	echo "archived $(T) $$old from $$(git rev-parse --short $$ref) as templates/releases/$(T)-$$old.tar.gz"
 	$(GO) test -count=1 ./templates -run TestVersionsPinned -update-versions
 
 clean:
