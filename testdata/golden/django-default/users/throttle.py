@@ -66,8 +66,10 @@ def attempt(action: str, keys: Iterable[str]) -> int:
     now = timezone.now()
     since = now - window
     digests = [_digest(action, key) for key in keys]
-    # Forget what has left the window, so the table stays small.
-    Attempt.objects.filter(at__lte=since).delete()
+    # Forget what has left every window, so the table stays small; the
+    # rows of an action with a longer window than this one are still live.
+    longest = max(w for _, w in settings.FORM_THROTTLES.values())
+    Attempt.objects.filter(at__lte=now - longest).delete()
     # Written first and counted after: of two workers racing at the limit,
     # each sees the other's row, so a burst cannot slip past the limit.
     rows = Attempt.objects.bulk_create([Attempt(key=d, at=now) for d in digests])

@@ -152,6 +152,20 @@ def test_the_actions_are_counted_apart(client):
     assert post(client, "signup", "ann@example.com").status_code == 302
 
 
+def test_a_shorter_window_does_not_forget_a_longer_ones_attempts(client, settings):
+    # Each action's window is a setting of its own: counting a request under
+    # a short window must not drop what a longer one still counts.
+    limit = limit_of("signup")
+    settings.FORM_THROTTLES = {
+        "password_reset": (limit, timedelta(minutes=15)),
+        "signup": (limit, timedelta(hours=2)),
+    }
+    use_up(client, "signup", ["ann@example.com"] * limit, ["203.0.113.5"] * limit)
+    Attempt.objects.update(at=F("at") - timedelta(hours=1))
+    assert post(client, "password_reset", "bob@example.com", "192.0.2.1").status_code == 302
+    assert post(client, "signup", "ann@example.com", "192.0.2.2").status_code == 429
+
+
 def test_throttle_reset_lifts_every_limit(client, action):
     limit = limit_of(action)
     use_up(client, action, ["ann@example.com"] * limit, ["203.0.113.5"] * limit)
