@@ -320,37 +320,30 @@ func TestSecretPromptsShowNoDefault(t *testing.T) {
 		}
 		return strings.TrimSpace(string(b))
 	}
-	t.Run("survey, Enter keeps the default", func(t *testing.T) {
-		dir := t.TempDir()
-		term, cmd := startFwgen(t, bin, dir, "new", "app", "--template", tmpl)
-		term.Step("Enter keeps the default, which is not shown", 2, "\r")
-		term.Step("Write app now?", 0, "\r")
-		if code := exitCode(t, term, cmd); code != 0 {
-			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
-		}
-		tok := token(t, dir)
-		if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(tok) {
-			t.Fatalf("token.txt holds %q, want the drawn default", tok)
-		}
-		if bytes.Contains(term.Output(), []byte(tok)) {
-			t.Errorf("the drawn secret was shown:\n%q", term.Output())
-		}
-	})
-	t.Run("survey, a typed secret is not echoed", func(t *testing.T) {
-		dir := t.TempDir()
-		term, cmd := startFwgen(t, bin, dir, "new", "app", "--template", tmpl)
-		term.Step("API token", 2, "typed-secret-value\r")
-		term.Step("Write app now?", 0, "\r")
-		if code := exitCode(t, term, cmd); code != 0 {
-			t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
-		}
-		if tok := token(t, dir); tok != "typed-secret-value" {
-			t.Errorf("token.txt holds %q, want the typed value", tok)
-		}
-		if bytes.Contains(term.Output(), []byte("typed-secret-value")) {
-			t.Errorf("the typed secret was echoed:\n%q", term.Output())
-		}
-	})
+	for _, tc := range []struct {
+		name, keys string
+		want       *regexp.Regexp // what token.txt holds
+	}{
+		{"survey, Enter keeps the default", "\r", regexp.MustCompile(`^[0-9a-f]{32}$`)},
+		{"survey, a typed secret is not echoed", "typed-secret-value\r", regexp.MustCompile(`^typed-secret-value$`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			term, cmd := startFwgen(t, bin, dir, "new", "app", "--template", tmpl)
+			term.Step("API token (hidden; Enter keeps the default, which is not shown)", 2, tc.keys)
+			term.Step("Write app now?", 0, "\r")
+			if code := exitCode(t, term, cmd); code != 0 {
+				t.Fatalf("exit code %d; the terminal shows:\n%q", code, term.Output())
+			}
+			tok := token(t, dir)
+			if !tc.want.MatchString(tok) {
+				t.Fatalf("token.txt holds %q, want %v", tok, tc.want)
+			}
+			if bytes.Contains(term.Output(), []byte(tok)) {
+				t.Errorf("the secret reached the screen:\n%q", term.Output())
+			}
+		})
+	}
 	t.Run("plain, Enter keeps the default", func(t *testing.T) {
 		dir := t.TempDir()
 		term, cmd := startFwgenEnv(t, bin, dir, []string{"TERM=dumb"}, "new", "app", "--template", tmpl)

@@ -108,37 +108,30 @@ func (p *Plain) Input(msg, help, def string, validate func(string) error) (strin
 	if def != "" {
 		prompt += " [" + def + "]"
 	}
-	var out string
-	err := p.ask(prompt+": ", help, func(line string) error {
-		if line == "" {
-			line = def
-		}
-		if validate != nil {
-			if err := validate(line); err != nil {
-				return err
-			}
-		}
-		out = line
-		return nil
-	})
-	return out, err
+	return p.text(prompt, help, validate, def, true)
 }
 
 // Secret never shows the default. A plain terminal may still echo what is
 // typed: it is the terminal that hides input, and one that asks for plain
 // prompts is not trusted to.
 func (p *Plain) Secret(msg, help string, keepsDefault bool, validate func(string) error) (string, error) {
-	var out string
 	prompt := msg + helpHint(help)
 	if keepsDefault {
 		prompt += " (Enter keeps the default, which is not shown)"
 	}
+	return p.text(prompt, help, validate, "", !keepsDefault)
+}
+
+// text asks for a line. Enter alone stands for enter, which validate
+// judges only if judgeEnter.
+func (p *Plain) text(prompt, help string, validate func(string) error, enter string, judgeEnter bool) (string, error) {
+	var out string
 	err := p.ask(prompt+": ", help, func(line string) error {
-		if line == "" && keepsDefault {
-			out = ""
-			return nil
+		check := true
+		if line == "" {
+			line, check = enter, judgeEnter
 		}
-		if validate != nil {
+		if check && validate != nil {
 			if err := validate(line); err != nil {
 				return err
 			}
