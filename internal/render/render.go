@@ -1,5 +1,7 @@
-// Package render turns a template and its answers into the project's files,
-// in memory, so nothing is written until everything has rendered.
+// Package render turns a template and its answers into the project's files:
+// all of them in memory (Files), or each handed over as soon as it is
+// rendered (Stream), for a writer that can undo them should a later file
+// fail.
 package render
 
 import (
@@ -267,7 +269,7 @@ func (e *Engine) truth(loc Loc, expr string, data map[string]any) (bool, error) 
 func (e *Engine) Files(data map[string]any) ([]File, error) {
 	var files []File
 	err := e.run(func() (err error) {
-		files, err = e.files(data)
+		files, err = e.files(data, nil)
 		return err
 	})
 	return files, err
@@ -293,7 +295,26 @@ func (e *Engine) run(f func() error) error {
 	}
 }
 
-func (e *Engine) files(data map[string]any) ([]File, error) {
+// Stream renders the whole tree like Files, but hands each file to emit as
+// soon as it is rendered, in the order the template's files are walked, so
+// that the caller can write it while the next one renders and need not hold
+// the project in memory. It returns the listing, sorted by path, without
+// the files' data. Every check Files makes is made too, so an error Files
+// reports is reported here, and only after some files may have been
+// emitted: the caller must be able to undo them. emit runs on the render's
+// goroutine; an error from it stops the render and is returned.
+func (e *Engine) Stream(data map[string]any, emit func(File) error) ([]File, error) {
+	var files []File
+	err := e.run(func() (err error) {
+		files, err = e.files(data, emit)
+		return err
+	})
+	return files, err
+}
+
+// files renders the tree; with emit, each file is handed to it and kept in
+// the result without its data.
+func (e *Engine) files(data map[string]any, emit func(File) error) ([]File, error) {
 	var out []File
 	layout := newLayout(&out)
 	err := fs.WalkDir(e.tmpl.Files, ".", func(src string, d fs.DirEntry, err error) error {
@@ -333,6 +354,12 @@ func (e *Engine) files(data map[string]any) ([]File, error) {
 		f, err := e.renderFile(src, dst, d, data)
 		if err != nil {
 			return err
+		}
+		if emit != nil {
+			if err := emit(f); err != nil {
+				return err
+			}
+			f.Data = nil
 		}
 		out = append(out, f)
 		return nil

@@ -578,3 +578,83 @@ func TestQuote(t *testing.T) {
 		t.Errorf("pyString/tomlString = %s, %v", s, err)
 	}
 }
+
+// TestStreamEmitsWhatFilesReturns: streaming hands over the same files, in
+// the order the tree is walked, and lists them sorted without their data.
+func TestStreamEmitsWhatFilesReturns(t *testing.T) {
+	tmpl := newTemplate(fstest.MapFS{
+		"[%.project_slug%]/__init__.py": file("name = [% quote .project_slug %]\n"),
+		"[%.project_slug%]/b/c.txt":     file("c\n"),
+		"a.txt":                         file("[% .port %]\n"),
+		"zz.txt":                        file("z\n"),
+	}, nil)
+	want, err := New(tmpl, secret.Pinned("s")).Files(testData(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emitted []File
+	listed, err := New(tmpl, secret.Pinned("s")).Stream(testData(nil), func(f File) error {
+		emitted = append(emitted, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sources are walked by name, and "[" sorts before "a": the walk
+	// order is not the sorted order of the rendered paths.
+	walkOrder := []string{"my_app/__init__.py", "my_app/b/c.txt", "a.txt", "zz.txt"}
+	if len(emitted) != len(want) || len(listed) != len(want) {
+		t.Fatalf("emitted %d, listed %d, want %d", len(emitted), len(listed), len(want))
+	}
+	byPath := map[string]File{}
+	for _, f := range want {
+		byPath[f.Path] = f
+	}
+	for i, f := range emitted {
+		w := byPath[f.Path]
+		if f.Path != walkOrder[i] || !bytes.Equal(f.Data, w.Data) || f.Mode != w.Mode || f.Src != w.Src {
+			t.Errorf("emitted #%d = %+v, want %+v at %s", i, f, w, walkOrder[i])
+		}
+	}
+	for i, f := range listed {
+		if f.Path != want[i].Path || f.Data != nil || f.Src != want[i].Src || f.Mode != want[i].Mode {
+			t.Errorf("listed #%d = %+v, want %s without data", i, f, want[i].Path)
+		}
+	}
+}
+
+// TestStreamErrors: a template error after some files were emitted is the
+// error Files reports, and an error from emit stops the render.
+func TestStreamErrors(t *testing.T) {
+	tmpl := newTemplate(fstest.MapFS{
+		"a.txt":  file("a\n"),
+		"b.txt":  file("b\n"),
+		"c.txt":  file("[% .nope %]\n"),
+		"d.txt":  file("d\n"),
+		"B.TXT2": file("x\n"),
+	}, nil)
+	_, want := New(tmpl, secret.Pinned("s")).Files(testData(nil))
+	if want == nil {
+		t.Fatal("Files succeeded")
+	}
+	var emitted []string
+	_, err := New(tmpl, secret.Pinned("s")).Stream(testData(nil), func(f File) error {
+		emitted = append(emitted, f.Path)
+		return nil
+	})
+	if err == nil || err.Error() != want.Error() || fail.Code(err) != fail.Code(want) {
+		t.Errorf("Stream error = %v, want %v", err, want)
+	}
+	if strings.Join(emitted, " ") != "B.TXT2 a.txt b.txt" {
+		t.Errorf("emitted %v before the error", emitted)
+	}
+	stop := errors.New("writer gone")
+	n := 0
+	_, err = New(tmpl, secret.Pinned("s")).Stream(testData(nil), func(File) error {
+		n++
+		return stop
+	})
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("emit failing: error %v after %d emits", err, n)
+	}
+}
