@@ -68,6 +68,20 @@ type Result struct {
 
 // Generate resolves the answers, renders the template and adds the record.
 func Generate(ctx context.Context, req Request) (*Result, error) {
+	return generate(ctx, req, nil)
+}
+
+// Stream is Generate that hands each file to emit as soon as it is
+// rendered, the record last, so that it can be written while the rest
+// renders. The result lists the files without their data. Any error,
+// including one found after some files were emitted, means the emitted
+// files must not be kept. emit is called from one goroutine at a time, but
+// not always the caller's.
+func Stream(ctx context.Context, req Request, emit func(render.File) error) (*Result, error) {
+	return generate(ctx, req, emit)
+}
+
+func generate(ctx context.Context, req Request, emit func(render.File) error) (*Result, error) {
 	t := req.Template
 	if err := CheckKeys(req.Given, t.Keys(), req.OtherKeys); err != nil {
 		return nil, err
@@ -92,7 +106,12 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 	for k, v := range typed {
 		data[k] = v
 	}
-	files, err := eng.Files(data)
+	var files []render.File
+	if emit == nil {
+		files, err = eng.Files(data)
+	} else {
+		files, err = eng.Stream(data, emit)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +119,12 @@ func Generate(ctx context.Context, req Request) (*Result, error) {
 		record, err := recordFile(req.Version, t, typed, req.Recommendation)
 		if err != nil {
 			return nil, err
+		}
+		if emit != nil {
+			if err := emit(record); err != nil {
+				return nil, err
+			}
+			record.Data = nil
 		}
 		files = append(files, record)
 	}

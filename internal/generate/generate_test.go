@@ -1,7 +1,9 @@
 package generate
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -9,6 +11,7 @@ import (
 	"github.com/fwgen/fwgen/internal/answers"
 	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/manifest"
+	"github.com/fwgen/fwgen/internal/render"
 	"github.com/fwgen/fwgen/internal/source"
 )
 
@@ -91,5 +94,48 @@ func TestVariantRandIsStable(t *testing.T) {
 	_, _ = VariantRand("y").Read(c)
 	if string(a) != string(b) || string(a) == string(c) {
 		t.Error("VariantRand must give the same bytes for a name and others for another")
+	}
+}
+
+// TestStreamMatchesGenerate: streaming emits Generate's files, the record
+// last, and returns the same listing without the data.
+func TestStreamMatchesGenerate(t *testing.T) {
+	req := Request{Template: tmpl(t, source.Git), Name: "demo", Given: answers.Set{"docker": "yes"}, Version: "9.9.9"}
+	want, err := Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emitted []render.File
+	got, err := Stream(context.Background(), req, func(f render.File) error {
+		emitted = append(emitted, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(emitted) != 2 || emitted[0].Path != "a.txt" || emitted[1].Path != RecordFile {
+		t.Fatalf("emitted %+v", emitted)
+	}
+	for _, e := range emitted {
+		for _, w := range want.Files {
+			if w.Path == e.Path && !bytes.Equal(w.Data, e.Data) {
+				t.Errorf("%s: streamed %q, generated %q", e.Path, e.Data, w.Data)
+			}
+		}
+	}
+	if len(got.Files) != len(want.Files) {
+		t.Fatalf("listed %+v", got.Files)
+	}
+	for i, f := range got.Files {
+		if f.Path != want.Files[i].Path || f.Data != nil {
+			t.Errorf("listed #%d = %+v, want %s without data", i, f, want.Files[i].Path)
+		}
+	}
+	if got.Answers["docker"] != true {
+		t.Errorf("answers = %v", got.Answers)
+	}
+	stop := errors.New("writer gone")
+	if _, err := Stream(context.Background(), req, func(render.File) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("emit failing: error %v", err)
 	}
 }
