@@ -25,12 +25,34 @@ func Write(ctx context.Context, p *Plan, files []render.File) error {
 	return write(ctx, openRoot, p, files)
 }
 
-func write(ctx context.Context, open openFunc, p *Plan, files []render.File) (err error) {
+func write(ctx context.Context, open openFunc, p *Plan, files []render.File) error {
 	for _, f := range files {
-		if !filepath.IsLocal(filepath.FromSlash(f.Path)) || strings.ContainsAny(f.Path, "\n\r\x00\\") {
-			return fail.Invalidf("%q would be written outside %s", short(f.Path), short(p.Target))
+		if err := checkLocal(p, f.Path); err != nil {
+			return err
 		}
 	}
+	return beside(open, p, func(pfs FS, name string, say func(string)) error {
+		if p.Fresh {
+			return fresh(ctx, pfs, name, p, say, func(staged string) error {
+				return stage(ctx, pfs, staged, files)
+			})
+		}
+		return inPlace(ctx, pfs, name, p, files, say)
+	})
+}
+
+// checkLocal refuses a path that would leave the target.
+func checkLocal(p *Plan, rel string) error {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) || strings.ContainsAny(rel, "\n\r\x00\\") {
+		return fail.Invalidf("%q would be written outside %s", short(rel), short(p.Target))
+	}
+	return nil
+}
+
+// beside opens the target's parent, making the missing folders above it,
+// recovers what killed runs left there, and runs body in it; when body
+// fails, the folders made for it go again.
+func beside(open openFunc, p *Plan, body func(parent FS, name string, say func(string)) error) (err error) {
 	say := p.Say
 	if say == nil {
 		say = func(string) {}
@@ -59,10 +81,7 @@ func write(ctx context.Context, open openFunc, p *Plan, files []render.File) (er
 	if err := recoverLeftovers(pfs, parent, say); err != nil {
 		return err
 	}
-	if p.Fresh {
-		return fresh(ctx, pfs, name, p, files, say)
-	}
-	return inPlace(ctx, pfs, name, p, files, say)
+	return body(pfs, name, say)
 }
 
 // openParent opens the deepest existing ancestor of dir and makes the
@@ -225,7 +244,8 @@ func parents(p string) []string {
 // fresh stages the project in a work folder beside the target and moves it
 // into place with one rename that refuses to replace anything, so a folder
 // made by someone else meanwhile, even an empty one, is never taken.
-func fresh(ctx context.Context, dir FS, name string, p *Plan, files []render.File, say func(string)) (err error) {
+// stageInto writes the files into staged, a folder it must create.
+func fresh(ctx context.Context, dir FS, name string, p *Plan, say func(string), stageInto func(staged string) error) (err error) {
 	w, lock, err := makeWork(dir)
 	if err != nil {
 		return err
@@ -244,7 +264,7 @@ func fresh(ctx context.Context, dir FS, name string, p *Plan, files []render.Fil
 		}
 	}()
 	staged := path.Join(w, newDir)
-	if err := stage(ctx, dir, staged, files); err != nil {
+	if err := stageInto(staged); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
