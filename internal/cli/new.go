@@ -225,16 +225,35 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 	started := d.Now()
 	stop := d.progress("Writing " + d.rel(target))
 	defer stop()
-	gen, err := generate.Generate(c.Context(), req)
-	if err != nil {
-		return err
+	// A fresh target is written while it renders; the outcome and what is
+	// printed are the same as rendering first and writing after.
+	plan, err := write.Check(target, nil, f.force)
+	streamed := err == nil && plan.Fresh && !f.dryRun
+	var gen *generate.Result
+	var writeErr error
+	if streamed {
+		plan.Say = say
+		var genErr error
+		writeErr = write.Stream(c.Context(), plan, func(emit func(render.File) error) error {
+			gen, genErr = generate.Stream(c.Context(), req, emit)
+			return genErr
+		})
+		if genErr != nil {
+			return genErr
+		}
+		if gen == nil {
+			return writeErr
+		}
+	} else {
+		gen, err = generate.Generate(c.Context(), req)
+		if err != nil {
+			return err
+		}
+		if plan, err = write.Check(target, gen.Files, f.force); err != nil {
+			return err
+		}
 	}
 	files := gen.Files
-
-	plan, err := write.Check(target, files, f.force)
-	if err != nil {
-		return err
-	}
 	out := newResult{
 		Framework: tmpl.Name, Template: tmpl.Name, TemplateVersion: tmpl.Version,
 		Path: plan.Target, Recommendation: rec, DryRun: f.dryRun,
@@ -252,12 +271,15 @@ func runNew(c *cobra.Command, d *Deps, f *newFlags, name string) error {
 		shaped.report(msgs, given)
 	}
 	if !f.dryRun {
-		plan.Say = say
-		if err := write.Write(c.Context(), plan, files); err != nil {
-			if errors.Is(err, c.Context().Err()) && c.Context().Err() != nil {
+		if !streamed {
+			plan.Say = say
+			writeErr = write.Write(c.Context(), plan, files)
+		}
+		if writeErr != nil {
+			if errors.Is(writeErr, c.Context().Err()) && c.Context().Err() != nil {
 				return fail.ErrCancelled
 			}
-			return err
+			return writeErr
 		}
 	}
 	stop()

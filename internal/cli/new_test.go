@@ -3,10 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fwgen/fwgen/internal/fail"
 	"github.com/fwgen/fwgen/internal/prompt"
 	"github.com/fwgen/fwgen/internal/secret"
 	"github.com/fwgen/fwgen/templates"
@@ -107,5 +111,66 @@ func TestErrorWrapsAtATerminal(t *testing.T) {
 		} else if len(lines) != 1 {
 			t.Errorf("in a log the error is one line, got %d:\n%s", len(lines), errs)
 		}
+	}
+}
+
+// TestNewFailsMidStream: `fwgen new` into a fresh folder writes files while
+// later ones still render. A failure found late in the render (a template
+// error, two files that differ only by case, the output budget) must still
+// leave nothing at all, not even the --output folders made for it, and be
+// reported exactly as the dry run, which renders everything first, reports
+// it, every time.
+func TestNewFailsMidStream(t *testing.T) {
+	cases := []struct {
+		name, bad, data string
+		args            []string
+		code            int
+		want            string
+	}{
+		{"render error", "f150.txt", "{{ .nope }}", nil, fail.CodeFailure, `unknown name "nope"`},
+		{"case clash", "f150.TXT", "x", nil, fail.CodeInvalid, "differs from"},
+		{"budget", "f150.txt", "x", []string{"--max-output", "12KiB"}, fail.CodeInvalid, "output budget"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tmpl := t.TempDir()
+			files := map[string]string{"fwgen.yaml": "name: big\nversion: 1.0.0\n"}
+			for i := range 200 {
+				files[fmt.Sprintf("files/d%d/f%03d.txt", i/50, i)] = strings.Repeat("line\n", 20)
+			}
+			files["files/d3/"+c.bad] = c.data
+			for p, data := range files {
+				full := filepath.Join(tmpl, filepath.FromSlash(p))
+				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			now := time.Now()
+			var stderrs []string
+			for _, dry := range []bool{true, false, false} {
+				d, out, errs := testDeps(t, nil, &now)
+				args := append([]string{"new", "proj", "--no-input", "--template", tmpl, "--output", "sub/deeper"}, c.args...)
+				if dry {
+					args = append(args, "--dry-run")
+				}
+				code := Run(context.Background(), args, d)
+				if code != c.code {
+					t.Errorf("dry=%v: exit %d, want %d: %s", dry, code, c.code, errs)
+				}
+				if !strings.Contains(errs.String(), c.want) || out.Len() != 0 {
+					t.Errorf("dry=%v: stdout %q, stderr %q, want %q", dry, out, errs, c.want)
+				}
+				stderrs = append(stderrs, errs.String())
+				if entries, err := os.ReadDir(d.Dir); err != nil || len(entries) != 0 {
+					t.Errorf("dry=%v: left %v (%v)", dry, entries, err)
+				}
+			}
+			if stderrs[0] != stderrs[1] || stderrs[1] != stderrs[2] {
+				t.Errorf("errors differ:\n%s\n%s\n%s", stderrs[0], stderrs[1], stderrs[2])
+			}
+		})
 	}
 }
