@@ -182,3 +182,49 @@ def test_the_page_forms_are_not_counted(client, action):
     for _ in range(limit_of(action) + 1):
         assert client.get(url).status_code == 200
     assert not Attempt.objects.exists()
+
+
+def page_text(response):
+    """The page's words, one space apart."""
+    return " ".join(response.content.decode().split())
+
+
+@pytest.mark.parametrize(
+    ("left", "wait"),
+    # Seconds still to wait, and how the page rounds them up to minutes.
+    [(None, "15 minutes"), (61, "2 minutes"), (30, "1 minute")],
+)
+def test_the_429_page_says_how_long(client, action, settings, left, wait):
+    limit = limit_of(action)
+    use_up(client, action, ["ann@example.com"] * limit, ["203.0.113.5"] * limit)
+    if left is not None:
+        window = settings.FORM_THROTTLES[action][1]
+        Attempt.objects.update(at=F("at") - window + timedelta(seconds=left))
+    text = page_text(post(client, action, "ann@example.com"))
+    assert f"has made {limit} requests within 15 minutes. Try again in {wait}." in text
+
+
+def test_a_form_without_an_email_is_counted_by_address_only(client, action):
+    url, _ = FORMS[action]
+    for i in range(limit_of(action) + 1):
+        response = client.post(url, {}, REMOTE_ADDR=f"198.51.100.{i}")
+        # The form again, with its errors: never 429, never a crash.
+        assert response.status_code == 200
+
+
+def test_only_attempts_inside_the_window_count(client, settings):
+    # The table keeps rows for the longest window; a shorter one must not
+    # count what has left it.
+    limit = limit_of("password_reset")
+    settings.FORM_THROTTLES = {
+        "password_reset": (limit, timedelta(minutes=15)),
+        "signup": (limit, timedelta(hours=2)),
+    }
+    use_up(
+        client,
+        "password_reset",
+        ["ann@example.com"] * limit,
+        ["203.0.113.5"] * limit,
+    )
+    Attempt.objects.update(at=F("at") - timedelta(minutes=20))
+    assert post(client, "password_reset", "ann@example.com").status_code == 302

@@ -66,7 +66,7 @@ class PrivateStaticFilesMiddleware:
 
 def static_file_headers(headers: Headers, path: str, url: str) -> None:
     """The same policy on static files, which WhiteNoise answers before the
-    middleware further down ever runs (WHITENOISE_ADD_HEADERS_FUNCTION)."""
+    middleware further down ever runs (WHITENOISE_ADD_HEADERS_FUNCTION).
+    Cross-Origin-Opener-Policy comes from SecurityMiddleware, above it."""
     headers["Content-Security-Policy"] = build_policy()
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -3,8 +3,10 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.db import IntegrityError
 from django.test import Client
 
+from users.forms import SignupForm
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,7 @@ def test_signup_creates_user_and_sends_to_login(client, password):
     [message] = mail.outbox
     assert message.to == ["Dave@example.com"]
     assert message.subject == "Welcome"
+    assert "http://testserver/accounts/login/" in message.body
 
 
 def signup(email, username, password):
@@ -154,4 +157,40 @@ def test_a_mail_server_failure_is_logged_not_shown(user, password, monkeypatch, 
     chain, page = signup("frank@example.com", "frank", password)
     assert chain == [("/accounts/login/", 302)]
     assert "Thank you" in page
-    assert "Could not send e-mail to frank@example.com" in caplog.text
+    [record] = [r for r in caplog.records if r.name == "users.views"]
+    assert record.getMessage() == "Could not send e-mail to frank@example.com"
+
+
+def test_the_owner_of_a_taken_address_is_told_how_to_get_in(user, password):
+    signup(user.email, "erin", password)
+    [message] = mail.outbox
+    assert message.to == [user.email]
+    assert "http://testserver/accounts/login/" in message.body
+    assert "http://testserver/accounts/password_reset/" in message.body
+
+
+def test_a_taken_address_still_costs_a_password_hash(user, password, monkeypatch):
+    # The same work as a new sign-up, so the time taken tells nothing.
+    hashed: list[str] = []
+    monkeypatch.setattr("users.views.make_password", hashed.append)
+    signup(user.email, "erin", password)
+    assert hashed == [password]
+
+
+def test_an_address_taken_meanwhile_is_answered_as_taken(user, password, monkeypatch):
+    # Another sign-up took the address between the check and the insert.
+    def taken_meanwhile(self, commit=True):
+        raise IntegrityError("UNIQUE constraint failed: users_user.email")
+
+    monkeypatch.setattr(SignupForm, "save", taken_meanwhile)
+    chain, page = signup("new@example.com", "erin", password)
+    assert chain == [("/accounts/login/", 302)]
+    assert "Thank you" in page
+    [message] = mail.outbox
+    assert message.subject == "Someone tried to sign up with your address"
+
+
+def test_pages_carry_the_project_name(client, settings):
+    name = settings.PROJECT["name"]
+    page = client.get("/").content.decode()
+    assert f"<title>{name}</title>" in page

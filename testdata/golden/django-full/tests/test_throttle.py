@@ -1,5 +1,7 @@
 """Login throttling: django-axes counts failures in the database."""
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -122,3 +124,28 @@ def test_admin_login_is_throttled_too(client, make_user, password):
         REMOTE_ADDR="198.51.100.9",
     )
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("cool_off", "locked_for"),
+    [
+        (timedelta(minutes=15), "15 minutes"),
+        (timedelta(seconds=61), "2 minutes"),
+        (timedelta(seconds=30), "1 minute"),
+    ],
+)
+def test_the_lockout_page_says_how_long(client, user, settings, cool_off, locked_for):
+    settings.AXES_COOLOFF_TIME = cool_off
+    fail_logins(client, "/accounts/login/", user.username, LIMIT - 1)
+    response = client.post(
+        "/accounts/login/",
+        {"username": user.username, "password": "wrong"},
+        REMOTE_ADDR="203.0.113.5",
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(int(cool_off.total_seconds()))
+    text = " ".join(response.content.decode().split())
+    assert (
+        f"After {LIMIT} failed logins this account or this address is locked "
+        f"for {locked_for}." in text
+    )
