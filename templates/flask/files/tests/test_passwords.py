@@ -53,3 +53,18 @@ def test_every_problem_is_reported() -> None:
 def test_similarity_is_only_checked_against_an_address() -> None:
     assert problems("gracehopper1") == []
     assert problems("gracehopper1", "") == []
+
+
+def test_the_messages_name_each_problem() -> None:
+    assert problems("9173", "ada@example.com") == [
+        "The password must have at least 8 characters.",
+        "The password cannot be entirely numeric.",
+    ]
+    assert problems("ada@example.com", "ada@example.com") == [
+        "The password is too similar to the email address."
+    ]
+    assert problems("password", "ada@example.com") == ["This password is too common."]
+
+
+def test_eight_characters_are_enough() -> None:
+    assert problems("zq7#wplx", "ada@example.com") == []

@@ -10,8 +10,10 @@ from email.message import EmailMessage
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
 
 from myapp import mail
+from myapp.auth import reset
 from myapp.models import User
 
 from .helpers import PASSWORD, login
@@ -183,3 +185,82 @@ def test_a_mail_server_failure_is_logged_not_shown(
     page = request_reset(client, user.email)
     assert "If an account uses that address" in page
     assert "Could not send e-mail to ada@example.com" in caplog.text
+
+
+def test_the_new_password_may_not_be_the_address(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    request_reset(client, user.email)
+    path = link_in(outbox(app)[0])
+    response = client.post(path, data={"password": user.email, "confirm": user.email})
+    assert response.status_code == 200
+    assert "too similar to the email" in response.get_data(as_text=True)
+
+
+def test_a_token_signed_for_something_else_is_refused(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    # Same key, another purpose (a session cookie, say): not a reset link.
+    with app.app_context():
+        other = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="other")
+        token = other.dumps({"user": user.id, "hash": reset._digest(user)})
+    assert client.get(f"/auth/reset/{token}").status_code == 302
+
+
+@pytest.mark.parametrize("payload", [["user", 1], "user", {"user": "1"}])
+def test_a_signed_token_of_another_shape_is_refused(
+    app: Flask, client: FlaskClient, user: User, payload: object
+) -> None:
+    with app.app_context():
+        token = reset._serializer().dumps(payload)
+    assert client.get(f"/auth/reset/{token}").status_code == 302
+
+
+def test_the_message_comes_from_mail_from_and_states_the_lifetime(
+    app: Flask, client: FlaskClient, user: User
+) -> None:
+    app.config["MAIL_FROM"] = "accounts@example.org"
+    app.config["PASSWORD_RESET_SECONDS"] = 5400
+    request_reset(client, user.email)
+    [message] = outbox(app)
+    assert message["From"] == "accounts@example.org"
+    assert message["Subject"]
+    assert "90 minutes" in message.get_content()
+
+
+def test_mail_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from myapp import create_app
+
+    monkeypatch.setenv("MAIL_FROM", "accounts@example.org")
+    monkeypatch.setenv("PASSWORD_RESET_SECONDS", "600")
+    app = create_app("testing")
+    assert app.config["MAIL_FROM"] == "accounts@example.org"
+    assert app.config["PASSWORD_RESET_SECONDS"] == 600
+
+
+def test_smtp_over_ssl_is_used(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+
+    class FakeSSL:
+        def __init__(self, host: str, port: int, timeout: float) -> None:
+            calls.append((host, port, timeout))
+
+        def __enter__(self) -> FakeSSL:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def login(self, user: str, password: str) -> None:
+            calls.append((user, password))
+
+        def send_message(self, message: EmailMessage) -> None:
+            calls.append(message["To"])
+
+    monkeypatch.setattr(smtplib, "SMTP_SSL", FakeSSL)
+    app.config["EMAIL_URL"] = "smtp+ssl://mailer@mail.example.com"
+    with app.app_context():
+        mail.send("ada@example.com", "Hello", "body")
+    assert calls == [("mail.example.com", 0, 10), ("mailer", ""), "ada@example.com"]

@@ -88,3 +88,13 @@ def test_development_neither_redirects_nor_sends_hsts(client: FlaskClient) -> No
     response = client.get("/")
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_only_the_scheme_is_changed_by_the_redirect(production: Flask) -> None:
+    response = production.test_client().get(
+        "/auth/login?next=/x&ref=http://localhost/y", base_url="http://localhost"
+    )
+    assert response.status_code == 301
+    assert response.headers["Location"] == (
+        "https://localhost/auth/login?next=/x&ref=http://localhost/y"
+    )

@@ -116,3 +116,56 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     app = create_app("testing")
     assert app.config["LOGIN_FAILURE_LIMIT"] == 3
     assert app.config["LOGIN_LOCKOUT_SECONDS"] == 60
+
+
+def test_logins_resets_and_sign_ups_are_counted_apart(app: Flask) -> None:
+    kinds = ["login", "reset", "register"]
+    counters = [throttle.keys("ada@example.com", "203.0.113.5", kind) for kind in kinds]
+    # Six counters, none shared: one kind's limit never locks another.
+    assert len({key for keys in counters for key in keys}) == 2 * len(kinds)
+
+
+@pytest.mark.parametrize(
+    ("wait", "text"),
+    [(900, "15 more minutes"), (61, "2 more minutes"), (30, "1 more minute.")],
+)
+def test_the_lockout_page_says_how_long(
+    app: Flask, client: FlaskClient, user: User, wait: int, text: str
+) -> None:
+    limit = app.config["LOGIN_FAILURE_LIMIT"]
+    fail(client, user.email, limit - 1)
+    locked = login(client, user.email, "wrong password", environ_base=ATTACKER)
+    assert locked.status_code == 429
+    now = time.time()
+    # Age the failures so that the lock has ``wait`` seconds left.
+    window = app.config["LOGIN_LOCKOUT_SECONDS"]
+    with app.app_context():
+        db.session.execute(update(LoginFailure).values(failed_at=now - window + wait))
+        db.session.commit()
+    response = login(client, user.email, environ_base=ATTACKER)
+    assert response.status_code == 429
+    page = " ".join(response.get_data(as_text=True).split())
+    assert f"After {limit} failed logins this account or this address is locked" in page
+    assert f"for {text}" in page
+
+
+def test_failures_that_left_the_window_are_deleted(app: Flask) -> None:
+    window = app.config["LOGIN_LOCKOUT_SECONDS"]
+    now = time.time()
+    with app.app_context():
+        throttle.record_failure(["account:old@example.com"], now=now - window - 1)
+        throttle.record_failure(["account:new@example.com"], now=now)
+        keys = db.session.scalars(select(LoginFailure.key)).all()
+    assert keys == ["account:new@example.com"]
+
+
+def test_a_limit_of_one_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from myapp import create_app
+
+    monkeypatch.setenv("LOGIN_FAILURE_LIMIT", "1")
+    assert create_app("testing").config["LOGIN_FAILURE_LIMIT"] == 1
+    monkeypatch.setenv("LOGIN_FAILURE_LIMIT", "0")
+    with pytest.raises(
+        RuntimeError, match=r"^LOGIN_FAILURE_LIMIT must be at least 1\.$"
+    ):
+        create_app("testing")
