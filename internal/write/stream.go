@@ -58,12 +58,9 @@ func stream(ctx context.Context, open openFunc, p *Plan, produce func(emit func(
 // failed, so that the work folder is removed or moved into place only then.
 func stageFeed(ctx context.Context, dir FS, into string, p *Plan, in *feed) (err error) {
 	defer func() { err = in.settle(err) }()
-	if err := dir.Mkdir(into, 0o755); err != nil {
-		return fmt.Errorf("staging: %w", err)
-	}
-	s, err := dir.Sub(into)
+	s, err := makeStaging(dir, into)
 	if err != nil {
-		return fmt.Errorf("staging: %w", err)
+		return err
 	}
 	defer s.Close()
 	st := &stager{s: s, made: map[string]bool{".": true}}

@@ -154,17 +154,26 @@ func makeWork(dir FS) (string, io.Closer, error) {
 	return w, lock, nil
 }
 
+// makeStaging makes the folder into in dir and opens it as its own root.
+func makeStaging(dir FS, into string) (FS, error) {
+	if err := dir.Mkdir(into, 0o755); err != nil {
+		return nil, fmt.Errorf("staging: %w", err)
+	}
+	s, err := dir.Sub(into)
+	if err != nil {
+		return nil, fmt.Errorf("staging: %w", err)
+	}
+	return s, nil
+}
+
 // stage writes files into the folder into, opened as its own root. Each
 // folder is made once and opened once, and its files are written through
 // that one handle, folder by folder in the order the folders first appear
 // in files (sorted by path), so a failure always names the same file.
 func stage(ctx context.Context, dir FS, into string, files []render.File) error {
-	if err := dir.Mkdir(into, 0o755); err != nil {
-		return fmt.Errorf("staging: %w", err)
-	}
-	s, err := dir.Sub(into)
+	s, err := makeStaging(dir, into)
 	if err != nil {
-		return fmt.Errorf("staging: %w", err)
+		return err
 	}
 	defer s.Close()
 	made := map[string]bool{".": true}
