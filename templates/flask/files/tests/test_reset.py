@@ -197,12 +197,19 @@ def test_the_new_password_may_not_be_the_address(
     assert "too similar to the email" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("salt", [None, "cookie-session"])
 def test_a_token_signed_for_something_else_is_refused(
-    app: Flask, client: FlaskClient, user: User
+    app: Flask, client: FlaskClient, user: User, salt: str | None
 ) -> None:
-    # Same key, another purpose (a session cookie, say): not a reset link.
+    # Same key, another purpose: itsdangerous's default salt, which any use
+    # of the key without one shares, or the session cookie's.
+    key = app.config["SECRET_KEY"]
     with app.app_context():
-        other = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="other")
+        other = (
+            URLSafeTimedSerializer(key, salt=salt)
+            if salt
+            else URLSafeTimedSerializer(key)
+        )
         token = other.dumps({"user": user.id, "hash": reset._digest(user)})
     assert client.get(f"/auth/reset/{token}").status_code == 302
 
